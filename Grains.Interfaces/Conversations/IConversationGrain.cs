@@ -1,0 +1,39 @@
+using KlmSocialPay.Grains.Orders;
+
+namespace KlmSocialPay.Grains.Conversations;
+
+/// <summary>
+/// One customer on one channel, keyed by <see cref="ConversationKey"/> in its string form
+/// (<c>messenger:{PSID}</c>). It holds the messages in both directions and the ids of the orders created in it.
+/// </summary>
+public interface IConversationGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Appends a customer's message. Returns false when a message with the same platform id is already
+    /// stored, so a platform's redelivery changes nothing.
+    /// </summary>
+    Task<bool> RecordInboundMessage(InboundMessage message);
+
+    /// <summary>Appends a message the product sent to the customer.</summary>
+    Task RecordOutboundMessage(ConversationMessage message);
+
+    /// <summary>Returns the conversation, or null when no customer has written in it.</summary>
+    Task<ConversationSnapshot?> GetSnapshot();
+
+    /// <summary>Creates an order in this conversation.</summary>
+    /// <exception cref="ConversationNotFoundException">No customer has written in this conversation.</exception>
+    Task<OrderSnapshot> CreateOrder(NewOrder order, string agentId);
+}
+
+/// <summary>Raised when an agent acts on a conversation in which no customer has written.</summary>
+[GenerateSerializer]
+public sealed class ConversationNotFoundException : Exception
+{
+    public ConversationNotFoundException(string conversationKey)
+        : base($"No customer has written in conversation {conversationKey}.")
+    {
+        ConversationKey = conversationKey;
+    }
+
+    [Id(0)] public string ConversationKey { get; init; }
+}
