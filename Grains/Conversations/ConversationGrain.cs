@@ -1,0 +1,89 @@
+using KlmSocialPay.Grains.Messages;
+
+namespace KlmSocialPay.Grains.Conversations;
+
+/// <summary>The stored state of a conversation grain.</summary>
+[GenerateSerializer]
+public sealed class ConversationState
+{
+    [Id(0)] public ConversationKey? Key { get; set; }
+    [Id(1)] public string? Language { get; set; }
+    [Id(2)] public DateTimeOffset FirstMessageAt { get; set; }
+    [Id(3)] public DateTimeOffset LastInboundAt { get; set; }
+    [Id(4)] public List<ConversationMessage> Messages { get; set; } = [];
+    [Id(5)] public List<string> OrderIds { get; set; } = [];
+}
+
+/// <summary>One customer on one channel: the messages in both directions and the orders created for them.</summary>
+public sealed class ConversationGrain(
+    [PersistentState("conversation", StorageNames.Grains)] IPersistentState<ConversationState> conversation,
+    ILogger<ConversationGrain> logger) : Grain, IConversationGrain
+{
+    private ConversationState State => conversation.State;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    public async Task<bool> RecordInboundMessage(InboundMessage message)
+    {
+        if (State.Messages.Any(m => m.PlatformMessageId == message.PlatformMessageId))
+        {
+            logger.LogDebug("Message {MessageId} of {ConversationKey} already recorded", message.PlatformMessageId, Key);
+            return false;
+        }
+
+        if (State.Key is null)
+        {
+            State.Key = ConversationKey.Parse(Key);
+            State.FirstMessageAt = message.SentAt;
+        }
+
+        State.Messages.Add(new ConversationMessage(
+            message.PlatformMessageId, MessageDirection.Inbound, message.Text, message.AttachmentTypes, message.SentAt, null));
+        if (message.SentAt > State.LastInboundAt)
+        {
+            State.LastInboundAt = message.SentAt;
+        }
+
+        await conversation.WriteStateAsync();
+
+        logger.LogInformation(
+            "Message {MessageId} recorded in {ConversationKey} ({AttachmentCount} attachments)",
+            message.PlatformMessageId, Key, message.AttachmentTypes.Count);
+        return true;
+    }
+
+    public async Task RecordOutboundMessage(ConversationMessage message)
+    {
+        if (State.Messages.Any(m => m.PlatformMessageId == message.PlatformMessageId))
+        {
+            return;
+        }
+
+        State.Messages.Add(message);
+        await conversation.WriteStateAsync();
+    }
+
+    public Task<ConversationSnapshot?> GetSnapshot() => Task.FromResult(
+        State.Key is null
+            ? null
+            : new ConversationSnapshot(
+                State.Key, State.Language, State.FirstMessageAt, State.LastInboundAt, [.. State.Messages], [.. State.OrderIds]));
+
+    public async Task<OrderSnapshot> CreateOrder(NewOrder newOrder, string agentId)
+    {
+        if (State.Key is null)
+        {
+            throw new ConversationNotFoundException(Key);
+        }
+
+        var orderId = $"ord_{Guid.NewGuid():N}";
+        var language = PaymentLinkTexts.ResolveLanguage(newOrder.Language, State.Language);
+        var draft = new OrderDraft(State.Key, newOrder.BookingReference, newOrder.Currency, language, newOrder.Items, agentId);
+
+        var snapshot = await GrainFactory.GetGrain<IOrderGrain>(orderId).Create(draft);
+
+        State.OrderIds.Add(orderId);
+        await conversation.WriteStateAsync();
+        return snapshot;
+    }
+}

@@ -1,0 +1,9 @@
+global using KlmSocialPay.Grains.Agents;
+global using KlmSocialPay.Grains.Conversations;
+global using KlmSocialPay.Grains.Money;
+global using KlmSocialPay.Grains.Orders;
+global using KlmSocialPay.Grains.PaymentLinks;
+global using KlmSocialPay.Grains.Ports;
+global using Microsoft.Extensions.Logging;
+global using Orleans;
+global using Orleans.Runtime;

@@ -1,0 +1,246 @@
+using KlmSocialPay.Grains.Messages;
+using Microsoft.Extensions.Options;
+
+namespace KlmSocialPay.Grains.Orders;
+
+/// <summary>
+/// One order: its line items, its state machine (<see cref="OrderStateMachine"/>), its payment link and
+/// its payment. Provider events are applied at most once per event id.
+/// </summary>
+public sealed partial class OrderGrain(
+    [PersistentState("order", StorageNames.Grains)] IPersistentState<OrderState> order,
+    ICheckoutProvider checkoutProvider,
+    IEnumerable<IChannelSender> channelSenders,
+    IOptions<PaymentLinkOptions> options,
+    TimeProvider clock,
+    ILogger<OrderGrain> logger) : Grain, IOrderGrain
+{
+    private string OrderId => this.GetPrimaryKeyString();
+
+    private OrderState State => order.State;
+
+    public async Task<OrderSnapshot> Create(OrderDraft draft)
+    {
+        if (State.Created)
+        {
+            throw new InvalidOperationException($"Order {OrderId} already exists.");
+        }
+
+        var now = clock.GetUtcNow();
+        State.Created = true;
+        State.Conversation = draft.Conversation;
+        State.BookingReference = draft.BookingReference;
+        State.Language = draft.Language;
+        State.Items = [.. draft.Items];
+        State.Total = Money.Money.Sum(draft.Items.Select(item => new Money.Money(item.Amount, draft.Currency)), draft.Currency);
+        State.CreatedBy = draft.AgentId;
+        State.CreatedAt = now;
+        State.Status = OrderStatus.Requested;
+        State.History.Add(new OrderHistoryEntry(now, null, OrderStatus.Requested, OrderTrigger.Create, draft.AgentId, null));
+
+        await order.WriteStateAsync();
+
+        logger.LogInformation(
+            "Order {OrderId} created by {AgentId} in {ConversationKey} for {Amount} {Currency}",
+            OrderId, draft.AgentId, draft.Conversation.ToString(), State.Total.MinorUnits, State.Total.Currency);
+        return Snapshot();
+    }
+
+    public Task<OrderSnapshot?> GetSnapshot() => Task.FromResult(State.Created ? Snapshot() : null);
+
+    public async Task<OrderSnapshot> RequestPaymentLink(string agentId)
+    {
+        EnsureCreated();
+        OrderStateMachine.Next(OrderId, State.Status, OrderTrigger.SendLink);
+        var sender = channelSenders.FirstOrDefault(s => s.Channel == State.Conversation!.Channel)
+            ?? throw new PaymentLinkDeliveryException(OrderId, "channel-unavailable",
+                $"No sender is configured for channel {State.Conversation!.Channel}.", retryable: false);
+
+        var link = await EnsureOpenLink();
+
+        var (text, buttonTitle) = PaymentLinkTexts.Compose(State.Language, State.BookingReference, State.Total, link.ExpiresAt);
+        var message = new PaymentLinkMessage(State.Conversation!, text, buttonTitle, link.Url, $"{OrderId}:{link.CheckoutSessionId}");
+        SentMessage sent;
+        try
+        {
+            using var timeout = new CancellationTokenSource(options.Value.OutboundCallTimeout);
+            sent = await sender.SendPaymentLink(message, timeout.Token);
+        }
+        catch (ChannelSendException ex)
+        {
+            State.LastDeliveryFailure = new DeliveryFailure(clock.GetUtcNow(), ex.Code, ex.Detail, agentId);
+            await order.WriteStateAsync();
+
+            logger.LogWarning(
+                "Payment link of order {OrderId} not delivered on {Channel}: code {ErrorCode}, retryable {Retryable}",
+                OrderId, State.Conversation!.Channel, ex.Code, ex.Retryable);
+            throw new PaymentLinkDeliveryException(OrderId, ex.Code, ex.Detail, ex.Retryable);
+        }
+
+        State.PaymentLink = link with { Delivered = true };
+        State.LastDeliveryFailure = null;
+        State.LinkRequestedBy = agentId;
+        Transition(OrderTrigger.SendLink, agentId, link.CheckoutSessionId);
+        await order.WriteStateAsync();
+
+        await GrainFactory.GetGrain<IConversationGrain>(State.Conversation!.ToString()).RecordOutboundMessage(
+            new ConversationMessage(sent.PlatformMessageId, MessageDirection.Outbound, text, [], sent.SentAt, OrderId));
+        return Snapshot();
+    }
+
+    public async Task<OrderSnapshot> Cancel(string agentId)
+    {
+        EnsureCreated();
+        OrderStateMachine.Next(OrderId, State.Status, OrderTrigger.Cancel);
+
+        if (State.PaymentLink is { Closed: false } link)
+        {
+            await CloseLinkAtProvider(link);
+        }
+
+        Transition(OrderTrigger.Cancel, agentId, null);
+        await order.WriteStateAsync();
+        return Snapshot();
+    }
+
+    public async Task<EventOutcome> ApplyCheckoutEvent(CheckoutSessionEvent checkoutEvent)
+    {
+        if (!State.Created)
+        {
+            return EventOutcome.NotFound;
+        }
+
+        if (State.ProcessedEventIds.Contains(checkoutEvent.EventId))
+        {
+            logger.LogDebug("Event {EventId} for order {OrderId} already applied", checkoutEvent.EventId, OrderId);
+            await FlushNotifications();
+            return EventOutcome.Duplicate;
+        }
+
+        var outcome = Decide(checkoutEvent);
+
+        RememberEvent(checkoutEvent.EventId);
+        await order.WriteStateAsync();
+        await FlushNotifications();
+        return outcome;
+    }
+
+    public async Task ExpireLinkAfterDeadline(string checkoutSessionId)
+    {
+        if (!State.Created || State.PaymentLink?.CheckoutSessionId != checkoutSessionId || State.PaymentLink.Closed)
+        {
+            return;
+        }
+
+        logger.LogInformation(
+            "Payment link {CheckoutSessionId} of order {OrderId} passed its deadline with no provider event",
+            checkoutSessionId, OrderId);
+        ApplyExpiry(checkoutSessionId, Actors.System, $"system:{checkoutSessionId}:expired");
+        await order.WriteStateAsync();
+        await FlushNotifications();
+    }
+
+    private async Task<PaymentLinkInfo> EnsureOpenLink()
+    {
+        var now = clock.GetUtcNow();
+        if (State.PaymentLink is { Closed: false } current)
+        {
+            if (current.ExpiresAt - now >= options.Value.MinRemainingToReuse)
+            {
+                return current;
+            }
+
+            await CloseLinkAtProvider(current);
+        }
+
+        State.LinkAttempts++;
+        await order.WriteStateAsync();
+
+        var request = new CheckoutSessionRequest(
+            OrderId, State.Conversation!, State.BookingReference, State.Items, State.Total.Currency, State.Language,
+            now + options.Value.Lifetime, IdempotencyKey: $"{OrderId}:link:{State.LinkAttempts}");
+        CheckoutSession session;
+        using (var timeout = new CancellationTokenSource(options.Value.OutboundCallTimeout))
+        {
+            session = await checkoutProvider.CreateSession(request, timeout.Token);
+        }
+
+        await GrainFactory.GetGrain<IPaymentLinkGrain>(session.Id).Register(new PaymentLinkRegistration(OrderId, session.ExpiresAt));
+        State.PaymentLink = new PaymentLinkInfo(session.Id, session.Url, session.ExpiresAt, now, Delivered: false, Closed: false);
+        await order.WriteStateAsync();
+
+        logger.LogInformation(
+            "Checkout Session {CheckoutSessionId} created for order {OrderId}, expires {ExpiresAt}",
+            session.Id, OrderId, session.ExpiresAt);
+        return State.PaymentLink;
+    }
+
+    private async Task CloseLinkAtProvider(PaymentLinkInfo link)
+    {
+        using (var timeout = new CancellationTokenSource(options.Value.OutboundCallTimeout))
+        {
+            await checkoutProvider.ExpireSession(link.CheckoutSessionId, timeout.Token);
+        }
+
+        await GrainFactory.GetGrain<IPaymentLinkGrain>(link.CheckoutSessionId).Close();
+        State.PaymentLink = link with { Closed = true };
+        logger.LogInformation("Checkout Session {CheckoutSessionId} of order {OrderId} expired at the provider", link.CheckoutSessionId, OrderId);
+    }
+
+    private void EnsureCreated()
+    {
+        if (!State.Created)
+        {
+            throw new OrderNotFoundException(OrderId);
+        }
+    }
+
+    private void Transition(OrderTrigger trigger, string actor, string? detail)
+    {
+        var from = State.Status;
+        var to = OrderStateMachine.Next(OrderId, from, trigger);
+        State.Status = to;
+        State.History.Add(new OrderHistoryEntry(clock.GetUtcNow(), from, to, trigger, actor, detail));
+
+        logger.LogInformation(
+            "Order {OrderId} moved from {FromStatus} to {ToStatus} on {Trigger} by {Actor}",
+            OrderId, from, to, trigger, actor);
+    }
+
+    private void RememberEvent(string eventId)
+    {
+        State.ProcessedEventIds.Add(eventId);
+        if (State.ProcessedEventIds.Count > OrderState.MaxRememberedEvents)
+        {
+            State.ProcessedEventIds.RemoveRange(0, State.ProcessedEventIds.Count - OrderState.MaxRememberedEvents);
+        }
+    }
+
+    private void Notify(NotificationType type, string cause, Money.Money? amount, string? detail)
+    {
+        State.PendingNotifications.Add(new AgentNotification(
+            $"{OrderId}:{type}:{cause}", type, OrderId, clock.GetUtcNow(), amount, detail));
+    }
+
+    private async Task FlushNotifications()
+    {
+        if (State.PendingNotifications.Count == 0)
+        {
+            return;
+        }
+
+        var agent = GrainFactory.GetGrain<IAgentGrain>(State.LinkRequestedBy ?? State.CreatedBy);
+        foreach (var notification in State.PendingNotifications.ToList())
+        {
+            await agent.Notify(notification);
+            State.PendingNotifications.Remove(notification);
+        }
+
+        await order.WriteStateAsync();
+    }
+
+    private OrderSnapshot Snapshot() => new(
+        OrderId, State.Conversation!, State.BookingReference, State.Language, State.Status, State.Total,
+        [.. State.Items], [.. State.History], State.PaymentLink, State.LastDeliveryFailure, State.Payment,
+        [.. State.Alerts], State.CreatedBy, State.CreatedAt);
+}

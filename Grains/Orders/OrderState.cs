@@ -1,0 +1,30 @@
+namespace KlmSocialPay.Grains.Orders;
+
+/// <summary>The stored state of an order grain.</summary>
+[GenerateSerializer]
+public sealed class OrderState
+{
+    /// <summary>How many provider event ids an order remembers for de-duplication.</summary>
+    public const int MaxRememberedEvents = 200;
+
+    [Id(0)] public bool Created { get; set; }
+    [Id(1)] public ConversationKey? Conversation { get; set; }
+    [Id(2)] public string BookingReference { get; set; } = "";
+    [Id(3)] public string Language { get; set; } = "en";
+    [Id(4)] public OrderStatus Status { get; set; }
+    [Id(5)] public Money.Money Total { get; set; }
+    [Id(6)] public List<LineItem> Items { get; set; } = [];
+    [Id(7)] public List<OrderHistoryEntry> History { get; set; } = [];
+    [Id(8)] public PaymentLinkInfo? PaymentLink { get; set; }
+    [Id(9)] public int LinkAttempts { get; set; }
+    [Id(10)] public DeliveryFailure? LastDeliveryFailure { get; set; }
+    [Id(11)] public PaymentRecord? Payment { get; set; }
+    [Id(12)] public List<OrderAlert> Alerts { get; set; } = [];
+    [Id(13)] public string CreatedBy { get; set; } = "";
+    [Id(14)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(15)] public string? LinkRequestedBy { get; set; }
+    [Id(16)] public List<string> ProcessedEventIds { get; set; } = [];
+
+    /// <summary>Agent notifications decided but not yet handed to the agent grain; flushed after each write.</summary>
+    [Id(17)] public List<AgentNotification> PendingNotifications { get; set; } = [];
+}
