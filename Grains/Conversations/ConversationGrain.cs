@@ -77,7 +77,7 @@ public sealed class ConversationGrain(
         }
 
         var orderId = $"ord_{Guid.NewGuid():N}";
-        var language = PaymentLinkTexts.ResolveLanguage(newOrder.Language, State.Language);
+        var language = Languages.Resolve(newOrder.Language, State.Language);
         var draft = new OrderDraft(State.Key, newOrder.BookingReference, newOrder.Currency, language, newOrder.Items, agentId);
 
         var snapshot = await GrainFactory.GetGrain<IOrderGrain>(orderId).Create(draft);

@@ -9,8 +9,6 @@ namespace KlmSocialPay.Grains.Messages;
 /// </summary>
 public static class PaymentLinkTexts
 {
-    public const string DefaultLanguage = "en";
-
     /// <summary>Messenger's limit for a button title, in characters.</summary>
     public const int MaxButtonTitleLength = 20;
 
@@ -42,22 +40,17 @@ public static class PaymentLinkTexts
             "Pagar {1}", "Pagar agora"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    public static IReadOnlyCollection<string> SupportedLanguages => Templates.Keys;
-
-    public static bool IsSupported(string? language) => language is not null && Templates.ContainsKey(language);
-
-    /// <summary>Picks the first supported language of the candidates, else English.</summary>
-    public static string ResolveLanguage(params string?[] candidates) =>
-        candidates.FirstOrDefault(IsSupported) ?? DefaultLanguage;
+    /// <summary>Returns whether every supported language has a template; checked by the tests.</summary>
+    public static bool CoversAllLanguages => Languages.Supported.All(Templates.ContainsKey);
 
     public static CultureInfo CultureOf(string language) =>
-        CultureInfo.GetCultureInfo(Templates.GetValueOrDefault(language, Templates[DefaultLanguage]).Culture);
+        CultureInfo.GetCultureInfo(Templates.GetValueOrDefault(language, Templates[Languages.Default]).Culture);
 
     /// <summary>Builds the message text and button title for a payment link.</summary>
     public static (string Text, string ButtonTitle) Compose(
         string language, string bookingReference, Money.Money total, DateTimeOffset expiresAt)
     {
-        var template = Templates.GetValueOrDefault(language, Templates[DefaultLanguage]);
+        var template = Templates.GetValueOrDefault(language, Templates[Languages.Default]);
         var culture = CultureInfo.GetCultureInfo(template.Culture);
         var amount = MoneyFormatter.Format(total, culture);
         var expiry = expiresAt.UtcDateTime.ToString("g", culture);

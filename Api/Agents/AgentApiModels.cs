@@ -1,0 +1,94 @@
+using KlmSocialPay.Grains.Money;
+
+namespace KlmSocialPay.Api.Agents;
+
+/// <summary>An amount in minor units with its ISO 4217 currency: <c>{ "amount": 4500, "currency": "EUR" }</c>.</summary>
+public sealed record MoneyResponse(long Amount, string Currency)
+{
+    public static MoneyResponse From(Money money) => new(money.MinorUnits, money.Currency);
+}
+
+public sealed record LineItemResponse(LineItemKind Kind, string Description, long Amount);
+
+public sealed record HistoryEntryResponse(
+    DateTimeOffset At, OrderStatus? From, OrderStatus To, OrderTrigger Trigger, string Actor, string? Detail);
+
+public sealed record PaymentLinkResponse(string Url, DateTimeOffset ExpiresAt, string CheckoutSessionId, bool Delivered, bool Closed);
+
+public sealed record DeliveryFailureResponse(DateTimeOffset At, string Code, string Message, string AgentId);
+
+public sealed record PaymentResponse(string CheckoutSessionId, string? PaymentIntentId, MoneyResponse Amount, DateTimeOffset PaidAt);
+
+public sealed record AlertResponse(DateTimeOffset At, string Code, string Detail);
+
+public sealed record ConversationRefResponse(string Channel, string CustomerId);
+
+/// <summary>An order as the agent app shows it.</summary>
+public sealed record OrderResponse(
+    string Id,
+    OrderStatus Status,
+    ConversationRefResponse Conversation,
+    string BookingReference,
+    string Language,
+    MoneyResponse Total,
+    IReadOnlyList<LineItemResponse> Items,
+    IReadOnlyList<HistoryEntryResponse> History,
+    PaymentLinkResponse? PaymentLink,
+    DeliveryFailureResponse? LastDeliveryFailure,
+    PaymentResponse? Payment,
+    IReadOnlyList<AlertResponse> Alerts,
+    string CreatedBy,
+    DateTimeOffset CreatedAt)
+{
+    public static OrderResponse From(OrderSnapshot order) => new(
+        order.Id,
+        order.Status,
+        new ConversationRefResponse(ConversationKey.ChannelName(order.Conversation.Channel), order.Conversation.CustomerId),
+        order.BookingReference,
+        order.Language,
+        MoneyResponse.From(order.Total),
+        [.. order.Items.Select(i => new LineItemResponse(i.Kind, i.Description, i.Amount))],
+        [.. order.History.Select(h => new HistoryEntryResponse(h.At, h.From, h.To, h.Trigger, h.Actor, h.Detail))],
+        order.PaymentLink is { } link
+            ? new PaymentLinkResponse(link.Url, link.ExpiresAt, link.CheckoutSessionId, link.Delivered, link.Closed)
+            : null,
+        order.LastDeliveryFailure is { } failure
+            ? new DeliveryFailureResponse(failure.At, failure.Code, failure.Message, failure.AgentId)
+            : null,
+        order.Payment is { } payment
+            ? new PaymentResponse(payment.CheckoutSessionId, payment.PaymentIntentId, MoneyResponse.From(payment.Amount), payment.PaidAt)
+            : null,
+        [.. order.Alerts.Select(a => new AlertResponse(a.At, a.Code, a.Detail))],
+        order.CreatedBy,
+        order.CreatedAt);
+}
+
+public sealed record MessageResponse(
+    string Id, MessageDirection Direction, string? Text, IReadOnlyList<string> Attachments, DateTimeOffset At, string? OrderId);
+
+/// <summary>A conversation with its messages and orders.</summary>
+public sealed record ConversationResponse(
+    string Channel,
+    string CustomerId,
+    string? Language,
+    DateTimeOffset FirstMessageAt,
+    DateTimeOffset LastInboundAt,
+    IReadOnlyList<MessageResponse> Messages,
+    IReadOnlyList<OrderResponse> Orders);
+
+/// <summary>A notification for the calling agent.</summary>
+public sealed record NotificationResponse(
+    long Sequence, NotificationType Type, string OrderId, DateTimeOffset At, MoneyResponse? Amount, string? Detail)
+{
+    public static NotificationResponse From(AgentNotification n) =>
+        new(n.Sequence, n.Type, n.OrderId, n.At, n.Amount is { } amount ? MoneyResponse.From(amount) : null, n.Detail);
+}
+
+/// <summary>The body of <c>POST /api/conversations/{channel}/{customerId}/orders</c>. Amounts are in minor units.</summary>
+public sealed record CreateOrderRequest(
+    string? BookingReference,
+    string? Currency,
+    string? Language,
+    IReadOnlyList<CreateOrderItemRequest?>? Items);
+
+public sealed record CreateOrderItemRequest(string? Kind, string? Description, long? Amount);

@@ -1,0 +1,50 @@
+using System.Security.Claims;
+
+namespace KlmSocialPay.Api.Agents;
+
+/// <summary>Agent routes on one order: read it, send its payment link, cancel it.</summary>
+public static class OrdersApi
+{
+    public static RouteGroupBuilder MapOrdersApi(this RouteGroupBuilder api)
+    {
+        var orders = api.MapGroup("/orders/{orderId}").WithTags("Orders");
+        orders.MapGet("/", GetOrder).WithName("GetOrder");
+        orders.MapPost("/payment-link", RequestPaymentLink).WithName("RequestPaymentLink");
+        orders.MapPost("/cancel", CancelOrder).WithName("CancelOrder");
+        return api;
+    }
+
+    internal static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetOrder(string orderId, IGrainFactory grains)
+    {
+        var order = OrderIds.IsOrderId(orderId) ? await grains.GetGrain<IOrderGrain>(orderId).GetSnapshot() : null;
+        return order is null ? Problems.NotFound($"Order {orderId} does not exist.") : TypedResults.Ok(OrderResponse.From(order));
+    }
+
+    /// <summary>
+    /// Creates the Checkout Session and sends its link. Answers 409 when the order's status allows no new link,
+    /// and 502 when Stripe or the messaging platform fails; then the order stays <c>requested</c> with the error recorded.
+    /// </summary>
+    internal static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> RequestPaymentLink(
+        string orderId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!OrderIds.IsOrderId(orderId))
+        {
+            return Problems.NotFound($"Order {orderId} does not exist.");
+        }
+
+        var order = await grains.GetGrain<IOrderGrain>(orderId).RequestPaymentLink(user.AgentId());
+        return TypedResults.Ok(OrderResponse.From(order));
+    }
+
+    internal static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> CancelOrder(
+        string orderId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!OrderIds.IsOrderId(orderId))
+        {
+            return Problems.NotFound($"Order {orderId} does not exist.");
+        }
+
+        var order = await grains.GetGrain<IOrderGrain>(orderId).Cancel(user.AgentId());
+        return TypedResults.Ok(OrderResponse.From(order));
+    }
+}

@@ -1,0 +1,9 @@
+global using KlmSocialPay.Grains;
+global using KlmSocialPay.Grains.Agents;
+global using KlmSocialPay.Grains.Conversations;
+global using KlmSocialPay.Grains.Orders;
+global using KlmSocialPay.Grains.PaymentLinks;
+global using KlmSocialPay.Grains.Ports;
+global using Microsoft.AspNetCore.Http.HttpResults;
+global using Microsoft.Extensions.DependencyInjection.Extensions;
+global using Microsoft.Extensions.Options;

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KlmSocialPay.Api.Agents;
+using KlmSocialPay.Api.Channels;
+using KlmSocialPay.Api.Payments;
+using KlmSocialPay.Api.Security;
+using KlmSocialPay.Api.Webhooks;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Serilog;
+using Stripe;
+
+namespace KlmSocialPay.Api.Hosting;
+
+/// <summary>Registers and maps the API: webhooks, agent routes, health, OpenAPI, and the outbound provider clients.</summary>
+public static class ApiSetup
+{
+    /// <summary>Tag of the health checks that must pass before the process takes traffic.</summary>
+    public const string ReadyTag = "ready";
+
+    public static IServiceCollection AddKlmSocialPayApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName));
+        services.AddOptions<MessengerOptions>().Bind(configuration.GetSection(MessengerOptions.SectionName));
+        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DomainExceptionHandler>();
+        services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.AddHealthChecks();
+
+        services.AddAuthentication(AgentKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, AgentKeyAuthenticationHandler>(AgentKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy("agent", policy => policy.RequireRole(AgentKeyAuthenticationHandler.AgentRole));
+
+        services.AddHttpClient(MessengerSender.HttpClientName);
+        services.AddHttpClient("stripe");
+        services.AddSingleton<IStripeClient>(provider =>
+        {
+            var stripe = provider.GetRequiredService<IOptions<StripeOptions>>().Value;
+            var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("stripe");
+            return new StripeClient(new StripeClientOptions
+            {
+                ApiKey = stripe.SecretKey,
+                ApiBase = stripe.ApiBase,
+                HttpClient = new SystemNetHttpClient(http, maxNetworkRetries: 2),
+            });
+        });
+        services.AddSingleton<ICheckoutProvider, StripeCheckoutProvider>();
+        services.AddSingleton<IChannelSender, MessengerSender>();
+        return services;
+    }
+
+    public static WebApplication MapKlmSocialPayApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSerilogRequestLogging(options =>
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} answered {StatusCode} in {Elapsed:0.0} ms");
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+
+        app.MapStripeWebhook();
+        app.MapMessengerWebhook();
+
+        app.MapGroup("/api")
+            .RequireAuthorization("agent")
+            .MapConversationsApi()
+            .MapOrdersApi()
+            .MapNotificationsApi();
+        return app;
+    }
+}

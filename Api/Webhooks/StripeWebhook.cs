@@ -1,0 +1,149 @@
+using KlmSocialPay.Api.Payments;
+using Stripe;
+using KlmSocialPay.Api.Agents;
+using Stripe.Checkout;
+
+namespace KlmSocialPay.Api.Webhooks;
+
+/// <summary>
+/// <c>POST /webhooks/stripe</c>: verifies Stripe's signature, turns Checkout Session events into domain
+/// events and routes them to the payment link grain (or, for a session not recorded yet, to the order
+/// named in the session). It answers 2xx only once the effect is persisted, so Stripe's retries cover
+/// every failure before that.
+/// </summary>
+public static class StripeWebhook
+{
+    /// <summary>Stripe event bodies carry whole objects, usually 5 to 20 KB; 2 MiB leaves room for expanded ones.</summary>
+    public const int MaxBodyBytes = 2 * 1024 * 1024;
+
+    private static readonly Dictionary<string, CheckoutEventKind> HandledTypes = new(StringComparer.Ordinal)
+    {
+        [EventTypes.CheckoutSessionCompleted] = CheckoutEventKind.Completed,
+        [EventTypes.CheckoutSessionAsyncPaymentSucceeded] = CheckoutEventKind.AsyncPaymentSucceeded,
+        [EventTypes.CheckoutSessionAsyncPaymentFailed] = CheckoutEventKind.AsyncPaymentFailed,
+        [EventTypes.CheckoutSessionExpired] = CheckoutEventKind.Expired,
+    };
+
+    public static IEndpointRouteBuilder MapStripeWebhook(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/webhooks/stripe", Receive)
+            .WithTags("Webhooks")
+            .WithName("StripeWebhook")
+            .Accepts<object>("application/json")
+            .AllowAnonymous();
+        return endpoints;
+    }
+
+    internal static async Task<Results<Ok, ProblemHttpResult>> Receive(
+        HttpRequest request, IGrainFactory grains, IOptions<StripeOptions> options, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(StripeWebhook));
+
+        var body = await RawBody.ReadAsync(request, MaxBodyBytes);
+        if (body is null)
+        {
+            return RawBody.TooLarge(MaxBodyBytes);
+        }
+
+        var signature = request.Headers["Stripe-Signature"].ToString();
+        if (string.IsNullOrWhiteSpace(signature))
+        {
+            logger.LogWarning("Stripe webhook without a Stripe-Signature header rejected");
+            return Problems.BadRequest("Missing signature", "The Stripe-Signature header is required.");
+        }
+
+        if (RawBody.DecodeUtf8(body) is not { } json)
+        {
+            return Problems.BadRequest("Malformed body", "The body is not valid UTF-8.");
+        }
+
+        Event stripeEvent;
+        try
+        {
+            // The API version is checked below by release train and logged; an event of another version
+            // is still processed by the fields the product reads, rather than lost.
+            stripeEvent = EventUtility.ConstructEvent(
+                json, signature, options.Value.WebhookSecret, options.Value.WebhookToleranceSeconds, throwOnApiVersionMismatch: false);
+        }
+        catch (StripeException ex)
+        {
+            logger.LogWarning("Stripe webhook rejected: {Reason}", ex.Message);
+            return Problems.BadRequest("Invalid signature", $"The Stripe-Signature header does not verify: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is ArgumentException or Newtonsoft.Json.JsonException or FormatException or OverflowException)
+        {
+            logger.LogWarning("Stripe webhook with a malformed body rejected: {Reason}", ex.GetType().Name);
+            return Problems.BadRequest("Malformed body", "The body is not a Stripe event.");
+        }
+
+        return await Route(stripeEvent, grains, logger);
+    }
+
+    private static async Task<Results<Ok, ProblemHttpResult>> Route(Event stripeEvent, IGrainFactory grains, ILogger logger)
+    {
+        if (!HandledTypes.TryGetValue(stripeEvent.Type ?? "", out var kind))
+        {
+            logger.LogDebug("Stripe event {EventId} of type {EventType} not handled", stripeEvent.Id, stripeEvent.Type);
+            return TypedResults.Ok();
+        }
+
+        if (!string.Equals(ReleaseTrain(stripeEvent.ApiVersion), ReleaseTrain(StripeConfiguration.ApiVersion), StringComparison.Ordinal))
+        {
+            logger.LogWarning(
+                "Stripe event {EventId} has API version {EventApiVersion}; the product expects {ExpectedApiVersion}",
+                stripeEvent.Id, stripeEvent.ApiVersion, StripeConfiguration.ApiVersion);
+        }
+
+        if (stripeEvent.Data?.Object is not Session session || string.IsNullOrEmpty(session.Id) || string.IsNullOrEmpty(stripeEvent.Id))
+        {
+            logger.LogWarning("Stripe event {EventId} of type {EventType} carries no Checkout Session", stripeEvent.Id, stripeEvent.Type);
+            return Problems.BadRequest("Malformed event", "The event's data.object is not a Checkout Session.");
+        }
+
+        var orderId = session.Metadata?.GetValueOrDefault("order_id") ?? session.ClientReferenceId;
+        var checkoutEvent = new CheckoutSessionEvent(
+            stripeEvent.Id,
+            kind,
+            session.Id,
+            orderId,
+            session.PaymentStatus ?? "",
+            session.AmountTotal,
+            session.Currency?.ToUpperInvariant(),
+            session.PaymentIntentId,
+            new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero),
+            stripeEvent.ApiVersion ?? "");
+
+        var outcome = await grains.GetGrain<IPaymentLinkGrain>(session.Id).ApplyCheckoutEvent(checkoutEvent);
+        if (outcome == EventOutcome.NotFound && OrderIds.IsOrderId(orderId))
+        {
+            outcome = await grains.GetGrain<IOrderGrain>(orderId).ApplyCheckoutEvent(checkoutEvent);
+        }
+
+        if (outcome == EventOutcome.NotFound)
+        {
+            if (!OrderIds.IsOrderId(orderId))
+            {
+                // A session created by another integration on the same Stripe account.
+                logger.LogInformation(
+                    "Stripe event {EventId} for session {CheckoutSessionId} names no KlmSocialPay order; ignored",
+                    stripeEvent.Id, session.Id);
+                return TypedResults.Ok();
+            }
+
+            // Not acknowledged, so Stripe retries it while the cause (such as a lagging write) is fixed.
+            logger.LogWarning(
+                "Stripe event {EventId} ({EventType}) for session {CheckoutSessionId} names order {OrderId}, which does not exist",
+                stripeEvent.Id, stripeEvent.Type, session.Id, orderId);
+            return Problems.NotFound($"Order {orderId} of session {session.Id} does not exist here.");
+        }
+
+        logger.LogInformation(
+            "Stripe event {EventId} ({EventType}) for session {CheckoutSessionId} and order {OrderId}: {Outcome}",
+            stripeEvent.Id, stripeEvent.Type, session.Id, orderId, outcome);
+        return TypedResults.Ok();
+    }
+
+    /// <summary>The part after the dot of an API version such as <c>2026-10-28.endive</c>.</summary>
+    private static string? ReleaseTrain(string? apiVersion) =>
+        apiVersion?.IndexOf('.', StringComparison.Ordinal) is { } dot and >= 0 ? apiVersion[(dot + 1)..] : apiVersion;
+}
