@@ -1,4 +1,53 @@
+using KlmSocialPay.Api.Hosting;
+using KlmSocialPay.Grains.PaymentLinks;
+using KlmSocialPay.Sandbox;
+using KlmSocialPay.Silo.Hosting;
+using Serilog;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddKlmSocialPayLogging();
+SettingsGuard.Validate(builder.Configuration, builder.Environment);
+
+builder.UseOrleans(silo => silo
+    .UseKlmSocialPayStorage(builder.Configuration, builder.Environment)
+    .AddActivityPropagation());
+
+builder.Services.AddOptions<PaymentLinkOptions>()
+    .Bind(builder.Configuration.GetSection(PaymentLinkOptions.SectionName))
+    .Validate(
+        options => options.Lifetime >= PaymentLinkOptions.MinLifetime && options.Lifetime <= PaymentLinkOptions.MaxLifetime,
+        "PaymentLinks:Lifetime must be from 00:30:00 to 24:00:00, the range Stripe accepts for expires_at.")
+    .ValidateOnStart();
+builder.Services.AddKlmSocialPayApi(builder.Configuration);
+builder.Services.AddHealthChecks()
+    .AddCheck<ClusterHealthCheck>("orleans", tags: [ApiSetup.ReadyTag])
+    .AddCheck<StorageHealthCheck>("storage", tags: [ApiSetup.ReadyTag]);
+
+var sandboxEnabled = builder.Configuration.GetValue<bool>("Sandbox:Enabled");
+if (sandboxEnabled)
+{
+    builder.Services.AddKlmSocialPaySandbox(builder.Configuration);
+}
+
 var app = builder.Build();
-app.Run();
+app.MapKlmSocialPayApi();
+if (sandboxEnabled)
+{
+    app.MapKlmSocialPaySandbox();
+}
+
+app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
+    "KlmSocialPay started in {Environment} on {Urls}; sandbox {SandboxState}",
+    app.Environment.EnvironmentName, string.Join(", ", app.Urls), sandboxEnabled ? "on" : "off"));
+
+try
+{
+    await app.RunAsync();
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
+
+/// <summary>The host's entry point, public so that tests can start it with WebApplicationFactory.</summary>
 public partial class Program;
