@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KlmSocialPay.Sandbox.Stripe;
+
+/// <summary>
+/// Every <c>Sandbox:Stripe:ExpiryCheckInterval</c>, expires open sessions past <c>expires_at</c> and, when
+/// <c>Sandbox:Stripe:DelayedPaymentSettleAfter</c> is set, settles delayed payments that waited that long.
+/// Both compare against the sandbox clock, so moving the clock forward takes effect at the next check.
+/// </summary>
+internal sealed class CheckoutSessionTimerWorker(
+    CheckoutSessionStore sessions,
+    IOptions<SandboxOptions> options,
+    SandboxClock clock,
+    TimeProvider timeProvider,
+    ILogger<CheckoutSessionTimerWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var stripe = options.Value.Stripe;
+        using var timer = new PeriodicTimer(stripe.ExpiryCheckInterval, timeProvider);
+
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                RunChecks(stripe);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping.
+        }
+    }
+
+    private void RunChecks(StripeSandboxOptions stripe)
+    {
+        // A failure here would end the worker and silently stop all expiries, so it is logged and the next tick retries.
+        try
+        {
+            var now = clock.UtcNow;
+            var expired = sessions.ExpireDue(now);
+            var settled = stripe.DelayedPaymentSettleAfter is { } settleAfter ? sessions.SettleDue(now, settleAfter) : 0;
+
+            if (expired > 0 || settled > 0)
+            {
+                logger.LogDebug("Stripe sandbox timer expired {ExpiredCount} and settled {SettledCount} Checkout Sessions", expired, settled);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogError(exception, "Stripe sandbox timer failed to expire or settle Checkout Sessions; it retries at the next check");
+        }
+    }
+}

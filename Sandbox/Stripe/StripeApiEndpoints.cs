@@ -1,0 +1,360 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using static KlmSocialPay.Sandbox.Stripe.StripeParameterReader;
+
+namespace KlmSocialPay.Sandbox.Stripe;
+
+/// <summary>A request to the Stripe stand-in after authentication and parameter parsing.</summary>
+internal sealed record StripeCall(StripeParameters Parameters, string RequestId, string? IdempotencyKey)
+{
+    public StripeRequestReference Reference => new(RequestId, IdempotencyKey);
+}
+
+internal sealed record StripeApiResponse(int StatusCode, string Body)
+{
+    public static StripeApiResponse Ok(string body) => new(StatusCodes.Status200OK, body);
+}
+
+/// <summary>
+/// The Stripe API subset under <c>/sandbox/stripe/v1</c>. Stripe.net builds request URLs as ApiBase plus
+/// path, so a client configured with ApiBase <c>http://host/sandbox/stripe</c> (no trailing slash) reaches
+/// these routes. Every response carries <c>Request-Id</c> and <c>Stripe-Version</c>, as Stripe's do.
+/// </summary>
+internal sealed class StripeApiEndpoints(
+    CheckoutSessionStore sessions,
+    StripeEventLog events,
+    StripeIdempotencyStore idempotency,
+    IOptions<SandboxOptions> options,
+    SandboxClock clock)
+{
+    public const int DefaultListLimit = 10;
+    public const int MaximumListLimit = 100;
+
+    private static readonly FrozenSet<string> NoParameters = FrozenSet<string>.Empty;
+    private static readonly FrozenSet<string> ExpandOnly = FrozenSet.ToFrozenSet(["expand"]);
+    private static readonly FrozenSet<string> EventListParameters =
+        FrozenSet.ToFrozenSet(["ending_before", "limit", "starting_after", "type", "types"]);
+    private static readonly FrozenSet<string> NotSimulatedEventListParameters =
+        FrozenSet.ToFrozenSet(["created", "delivery_success", "expand"]);
+
+    private string PublicBaseUrl => options.Value.PublicBaseUrl;
+
+    public static void Map(IEndpointRouteBuilder sandbox)
+    {
+        var api = sandbox.MapGroup("/stripe/v1");
+
+        api.MapPost("/checkout/sessions", (HttpContext context, StripeApiEndpoints endpoints) =>
+            endpoints.HandleAsync(context, endpoints.CreateSession));
+        api.MapGet("/checkout/sessions/{id}", (HttpContext context, string id, StripeApiEndpoints endpoints) =>
+            endpoints.HandleAsync(context, call => endpoints.RetrieveSession(call, id)));
+        api.MapPost("/checkout/sessions/{id}/expire", (HttpContext context, string id, StripeApiEndpoints endpoints) =>
+            endpoints.HandleAsync(context, call => endpoints.ExpireSession(call, id)));
+        api.MapGet("/events", (HttpContext context, StripeApiEndpoints endpoints) =>
+            endpoints.HandleAsync(context, endpoints.ListEvents));
+        api.MapGet("/events/{id}", (HttpContext context, string id, StripeApiEndpoints endpoints) =>
+            endpoints.HandleAsync(context, call => endpoints.RetrieveEvent(call, id)));
+        api.Map("/{**path}", (HttpContext context, StripeApiEndpoints endpoints) =>
+            endpoints.HandleAsync(context, _ => throw Fail(new StripeApiError(
+                StatusCodes.Status404NotFound,
+                "invalid_request_error",
+                $"Unrecognized request URL ({context.Request.Method}: /v1/{context.GetRouteValue("path")}). The sandbox simulates only Checkout Sessions and Events."))));
+    }
+
+    /// <summary>Runs one API call: headers, authentication, parameters, idempotency, then the handler.</summary>
+    private async Task HandleAsync(HttpContext context, Func<StripeCall, StripeApiResponse> handle)
+    {
+        var request = context.Request;
+        var requestId = SandboxIds.Request();
+        var apiVersion = request.Headers["Stripe-Version"].ToString();
+
+        context.Response.Headers["Request-Id"] = requestId;
+        context.Response.Headers["Stripe-Version"] = string.IsNullOrWhiteSpace(apiVersion) ? StripeEventJson.ApiVersion : apiVersion;
+
+        if (Authenticate(request) is { } authenticationError)
+        {
+            await WriteAsync(context, authenticationError.StatusCode, authenticationError.ToJson());
+            return;
+        }
+
+        var (parameters, parameterError) = await ReadParametersAsync(request, context.RequestAborted);
+
+        if (parameterError is not null)
+        {
+            await WriteAsync(context, parameterError.StatusCode, parameterError.ToJson());
+            return;
+        }
+
+        var idempotencyKey = HttpMethods.IsPost(request.Method) ? NullIfEmpty(request.Headers["Idempotency-Key"]) : null;
+
+        if (idempotencyKey is not null)
+        {
+            context.Response.Headers["Idempotency-Key"] = idempotencyKey;
+            var lookup = idempotency.Begin(idempotencyKey, request.Path.Value ?? "", parameters.Fingerprint);
+
+            switch (lookup.Decision)
+            {
+                case IdempotencyDecision.Replay:
+                    context.Response.Headers["Idempotent-Replayed"] = "true";
+                    context.Response.Headers["Original-Request"] = lookup.SavedResponse!.RequestId;
+                    await WriteAsync(context, lookup.SavedResponse.StatusCode, lookup.SavedResponse.Body);
+                    return;
+                case IdempotencyDecision.Reject:
+                    await WriteAsync(context, lookup.Error!.StatusCode, lookup.Error.ToJson());
+                    return;
+            }
+        }
+
+        StripeApiResponse response;
+
+        try
+        {
+            response = handle(new StripeCall(parameters, requestId, idempotencyKey));
+        }
+        catch (StripeRequestException exception)
+        {
+            // NOTE: Stripe also saves errors raised after validation (such as expiring a completed session)
+            // under the key; the sandbox saves successful results only.
+            if (idempotencyKey is not null)
+            {
+                idempotency.Release(idempotencyKey);
+            }
+
+            await WriteAsync(context, exception.Error.StatusCode, exception.Error.ToJson());
+            return;
+        }
+
+        if (idempotencyKey is not null)
+        {
+            idempotency.Complete(idempotencyKey, new StripeSavedResponse(response.StatusCode, response.Body, requestId));
+        }
+
+        await WriteAsync(context, response.StatusCode, response.Body);
+    }
+
+    private StripeApiResponse CreateSession(StripeCall call)
+    {
+        var now = clock.UtcNow;
+        var draft = CheckoutSessionCreateParser.Parse(call.Parameters, now);
+        var session = sessions.Create(draft, now);
+
+        return StripeApiResponse.Ok(CheckoutSessionJson.Serialize(session, PublicBaseUrl));
+    }
+
+    private StripeApiResponse RetrieveSession(StripeCall call, string id)
+    {
+        RejectUnexpectedNames(call.Parameters.Names, name => name, NoParameters, ExpandOnly);
+
+        var session = sessions.Find(id) ?? throw Fail(StripeApiError.NoSuchCheckoutSession(id));
+
+        return StripeApiResponse.Ok(CheckoutSessionJson.Serialize(session, PublicBaseUrl));
+    }
+
+    private StripeApiResponse ExpireSession(StripeCall call, string id)
+    {
+        RejectUnexpectedNames(call.Parameters.Names, name => name, NoParameters, ExpandOnly);
+
+        var session = sessions.Expire(id, call.Reference);
+
+        return StripeApiResponse.Ok(CheckoutSessionJson.Serialize(session, PublicBaseUrl));
+    }
+
+    private StripeApiResponse RetrieveEvent(StripeCall call, string id)
+    {
+        RejectUnexpectedNames(call.Parameters.Names, name => name, NoParameters, ExpandOnly);
+
+        var record = events.Find(id) ?? throw Fail(StripeApiError.NoSuchEvent(id));
+
+        return StripeApiResponse.Ok(StripeJson.Write(writer =>
+            StripeEventJson.Write(writer, record, events.PendingWebhooks(record.Id), PublicBaseUrl)));
+    }
+
+    /// <summary><c>GET /v1/events</c>: newest first, filtered by <c>type</c> (with <c>*</c> wildcards) or <c>types</c>.</summary>
+    private StripeApiResponse ListEvents(StripeCall call)
+    {
+        var parameters = call.Parameters;
+        RejectUnexpectedNames(parameters.Names, name => name, EventListParameters, NotSimulatedEventListParameters);
+
+        if (parameters["type"] is not null && parameters["types"] is not null)
+        {
+            throw Fail(StripeApiError.InvalidValue("type", "You may only specify one of these parameters: type, types.", "parameters_exclusive"));
+        }
+
+        var limit = ReadInteger(parameters["limit"]) ?? DefaultListLimit;
+
+        if (limit is < 1 or > MaximumListLimit)
+        {
+            throw Fail(StripeApiError.InvalidValue("limit", $"This value must be between 1 and {MaximumListLimit}, inclusive."));
+        }
+
+        var typePatterns = parameters["type"] is { } type ? [ReadRequiredString(type, "type")] : ReadStringArray(parameters["types"]);
+        var matching = events.NewestFirst()
+            .Where(record => typePatterns.Count == 0 || typePatterns.Any(pattern => MatchesTypePattern(record.Type, pattern)))
+            .ToList();
+
+        var page = SelectPage(matching, ReadNonEmptyString(parameters["starting_after"]), ReadNonEmptyString(parameters["ending_before"]), (int)limit, out var hasMore);
+
+        return StripeApiResponse.Ok(StripeJson.Write(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("object", "list");
+            writer.WriteStartArray("data");
+
+            foreach (var record in page)
+            {
+                StripeEventJson.Write(writer, record, events.PendingWebhooks(record.Id), PublicBaseUrl);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteBoolean("has_more", hasMore);
+            writer.WriteString("url", "/v1/events");
+            writer.WriteEndObject();
+        }));
+    }
+
+    /// <summary>Applies Stripe's cursor pagination to a newest-first list.</summary>
+    private static List<StripeEventRecord> SelectPage(
+        List<StripeEventRecord> newestFirst,
+        string? startingAfter,
+        string? endingBefore,
+        int limit,
+        out bool hasMore)
+    {
+        if (startingAfter is not null && endingBefore is not null)
+        {
+            throw Fail(StripeApiError.InvalidValue("starting_after", "You may only specify one of these parameters: ending_before, starting_after.", "parameters_exclusive"));
+        }
+
+        if (endingBefore is not null)
+        {
+            var end = IndexOfCursor(newestFirst, endingBefore, "ending_before");
+            var start = Math.Max(0, end - limit);
+            hasMore = start > 0;
+            return newestFirst.GetRange(start, end - start);
+        }
+
+        var first = startingAfter is null ? 0 : IndexOfCursor(newestFirst, startingAfter, "starting_after") + 1;
+        var count = Math.Min(limit, newestFirst.Count - first);
+        hasMore = first + count < newestFirst.Count;
+        return newestFirst.GetRange(first, count);
+    }
+
+    private static int IndexOfCursor(List<StripeEventRecord> records, string id, string param)
+    {
+        var index = records.FindIndex(record => record.Id == id);
+
+        return index >= 0 ? index : throw Fail(new StripeApiError(StatusCodes.Status404NotFound, "invalid_request_error", $"No such event: '{id}'", "resource_missing", param));
+    }
+
+    /// <summary>Matches an event type against a pattern in which each <c>*</c> stands for any text.</summary>
+    private static bool MatchesTypePattern(string type, string pattern)
+    {
+        var parts = pattern.Split('*');
+
+        if (parts.Length == 1)
+        {
+            return type == pattern;
+        }
+
+        if (!type.StartsWith(parts[0], StringComparison.Ordinal) || !type.EndsWith(parts[^1], StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var position = parts[0].Length;
+
+        for (var index = 1; index < parts.Length - 1; index++)
+        {
+            var found = type.IndexOf(parts[index], position, StringComparison.Ordinal);
+
+            if (found < 0)
+            {
+                return false;
+            }
+
+            position = found + parts[index].Length;
+        }
+
+        return position <= type.Length - parts[^1].Length;
+    }
+
+    /// <summary>Accepts the configured secret key as a Bearer token, or as the user name of Basic auth (curl -u).</summary>
+    private StripeApiError? Authenticate(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        string? apiKey = null;
+
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            apiKey = authorization["Bearer ".Length..].Trim();
+        }
+        else if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            apiKey = DecodeBasicUser(authorization["Basic ".Length..].Trim());
+        }
+
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            return StripeApiError.MissingApiKey();
+        }
+
+        var expected = Encoding.UTF8.GetBytes(options.Value.Stripe.SecretKey);
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(apiKey), expected)
+            ? null
+            : StripeApiError.InvalidApiKey();
+    }
+
+    private static string? DecodeBasicUser(string encoded)
+    {
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? decoded : decoded[..colon];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads the form body of a POST, or the query string of any other method.</summary>
+    private static async Task<(StripeParameters Parameters, StripeApiError? Error)> ReadParametersAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        IEnumerable<KeyValuePair<string, StringValues>> pairs = request.Query;
+
+        if (HttpMethods.IsPost(request.Method) && request.HasFormContentType)
+        {
+            pairs = await request.ReadFormAsync(cancellationToken);
+        }
+        else if (HttpMethods.IsPost(request.Method) && request.ContentLength > 0)
+        {
+            var error = StripeApiError.InvalidValue(
+                "body",
+                $"Invalid request: the body must be application/x-www-form-urlencoded, not {request.ContentType}.");
+            return (StripeParameters.Parse([], out _), error);
+        }
+
+        var parameters = StripeParameters.Parse(pairs, out var parseError);
+        return (parameters, parseError);
+    }
+
+    private static string? NullIfEmpty(StringValues values)
+    {
+        var value = values.ToString();
+        return string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+
+    private static Task WriteAsync(HttpContext context, int statusCode, string body)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(body, StripeJson.Encoding, context.RequestAborted);
+    }
+}
