@@ -47,6 +47,24 @@ internal sealed class SqliteDataSource(string connectionString) : DbDataSource
         }
     }
 
+    // Microsoft.Data.Sqlite keeps pooled connections, and so the database file, open until their
+    // pool is cleared. Clearing it on dispose releases the file when the silo stops.
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            ClearPool();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    protected override ValueTask DisposeAsyncCore()
+    {
+        ClearPool();
+        return base.DisposeAsyncCore();
+    }
+
     protected override async ValueTask<DbConnection> OpenDbConnectionAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(connectionString);
@@ -65,5 +83,11 @@ internal sealed class SqliteDataSource(string connectionString) : DbDataSource
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private void ClearPool()
+    {
+        using var connection = new SqliteConnection(connectionString);
+        SqliteConnection.ClearPool(connection);
     }
 }
