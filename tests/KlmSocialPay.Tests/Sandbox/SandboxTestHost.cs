@@ -69,7 +69,16 @@ internal sealed class SandboxTestHost : IAsyncDisposable
 
         var app = builder.Build();
         app.MapKlmSocialPaySandbox();
-        await app.StartAsync();
+
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
 
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new SandboxTestHost(app, new Uri(address + "/"));
