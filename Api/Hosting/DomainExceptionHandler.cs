@@ -47,11 +47,11 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
     private static (int? Status, string Title, string Detail, Dictionary<string, object?> Extensions) Map(Exception exception) => exception switch
     {
         IllegalOrderTransitionException e => (StatusCodes.Status409Conflict, "Illegal order transition", e.Message,
-            new() { ["orderId"] = e.OrderId, ["status"] = Kebab(e.From), ["trigger"] = Kebab(e.Trigger) }),
+            new() { ["orderId"] = e.OrderId, ["orderStatus"] = Kebab(e.From), ["trigger"] = Kebab(e.Trigger) }),
         OrderNotFoundException e => (StatusCodes.Status404NotFound, "Not found", e.Message, new() { ["orderId"] = e.OrderId }),
         ConversationNotFoundException e => (StatusCodes.Status404NotFound, "Not found", e.Message, new() { ["conversation"] = e.ConversationKey }),
         PaymentLinkDeliveryException e => (StatusCodes.Status502BadGateway, "Payment link not delivered", e.Message,
-            new() { ["orderId"] = e.OrderId, ["code"] = e.Code, ["retryable"] = e.Retryable, ["status"] = Kebab(OrderStatus.Requested) }),
+            new() { ["orderId"] = e.OrderId, ["code"] = e.Code, ["retryable"] = e.Retryable, ["orderStatus"] = Kebab(OrderStatus.Requested) }),
         PaymentProviderException e => (StatusCodes.Status502BadGateway, "Payment provider failed", e.Message, new() { ["code"] = e.Code }),
         BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, new()),
         InconsistentStateException or OrleansException or TimeoutException or SiloUnavailableException =>

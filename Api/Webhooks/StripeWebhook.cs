@@ -70,8 +70,10 @@ public static class StripeWebhook
             logger.LogWarning("Stripe webhook rejected: {Reason}", ex.Message);
             return Problems.BadRequest("Invalid signature", $"The Stripe-Signature header does not verify: {ex.Message}");
         }
-        catch (Exception ex) when (ex is ArgumentException or Newtonsoft.Json.JsonException or FormatException or OverflowException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // The signature verified, so these are bodies Stripe.net cannot read as an event: not JSON,
+            // a JSON array, or a thin event notification.
             logger.LogWarning("Stripe webhook with a malformed body rejected: {Reason}", ex.GetType().Name);
             return Problems.BadRequest("Malformed body", "The body is not a Stripe event.");
         }
@@ -81,6 +83,11 @@ public static class StripeWebhook
 
     private static async Task<Results<Ok, ProblemHttpResult>> Route(Event stripeEvent, IGrainFactory grains, ILogger logger)
     {
+        if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type))
+        {
+            return Problems.BadRequest("Malformed body", "The event has no 'id' or no 'type'.");
+        }
+
         if (!HandledTypes.TryGetValue(stripeEvent.Type ?? "", out var kind))
         {
             logger.LogDebug("Stripe event {EventId} of type {EventType} not handled", stripeEvent.Id, stripeEvent.Type);

@@ -150,7 +150,7 @@ public sealed class AgentApiTests(ProductHost host) : IClassFixture<ProductHost>
 
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         var problem = await again.Content.ReadFromJsonAsync<JsonNode>();
-        Assert.Equal("link-sent", problem!.Str("status"));
+        Assert.Equal("link-sent", problem!.Str("orderStatus"));
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class AgentApiTests(ProductHost host) : IClassFixture<ProductHost>
         Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
         var afterFailure = await AgentApi.GetOrder(agent, orderId);
         Assert.Equal("requested", afterFailure.Str("status"));
-        Assert.Equal("551", afterFailure.Str("lastDeliveryFailure.code"));
+        Assert.StartsWith("551", afterFailure.Str("lastDeliveryFailure.code"));
         var firstSession = afterFailure.Str("paymentLink.checkoutSessionId");
 
         var retried = await AgentApi.RequestLink(agent, orderId);

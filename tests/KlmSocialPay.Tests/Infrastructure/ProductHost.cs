@@ -27,7 +27,7 @@ public sealed class ProductHost : IAsyncLifetime
     {
     }
 
-    public ProductHost(Dictionary<string, string?> overrides, string? dataDirectory = null)
+    internal ProductHost(Dictionary<string, string?> overrides, string? dataDirectory = null)
     {
         this.overrides = overrides;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "klmsocialpay-tests", Guid.NewGuid().ToString("N"));
