@@ -23,8 +23,10 @@ public static class OrleansSiloSetup
     /// </summary>
     /// <remarks>
     /// Storage:Provider "Sqlite" (the default) keeps everything in {DataDirectory}/klmsocialpay.db
-    /// with localhost clustering, so the silo runs alone. "PostgreSql" uses Storage:ConnectionString
-    /// for grain state, reminders and ADO.NET clustering, and the endpoints of the "Orleans" section.
+    /// with localhost clustering on Orleans:SiloPort and Orleans:GatewayPort at 127.0.0.1, so the
+    /// silo runs alone and Orleans:AdvertisedIPAddress is not used. "PostgreSql" uses
+    /// Storage:ConnectionString for grain state, reminders and ADO.NET clustering, and the silo
+    /// listens on Orleans:AdvertisedIPAddress with both ports.
     /// </remarks>
     /// <exception cref="InvalidOperationException">A configuration value is missing or invalid. The message names the key.</exception>
     public static ISiloBuilder UseKlmSocialPayStorage(this ISiloBuilder silo, IConfiguration configuration, IHostEnvironment environment)
