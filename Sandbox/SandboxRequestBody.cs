@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
 namespace KlmSocialPay.Sandbox;
@@ -14,17 +15,31 @@ internal static class SandboxRequestBody
             return (null, SandboxProblems.Invalid("body", "Send a JSON body with Content-Type: application/json."));
         }
 
+        // Parsed in two steps, so a syntax error names the body and a wrong value type names its field.
+        JsonNode? node;
+
         try
         {
-            var body = await request.ReadFromJsonAsync<T>(SandboxJson.Options, request.HttpContext.RequestAborted);
-            return body is null
-                ? (null, SandboxProblems.Invalid("body", "The body must be a JSON object, not null."))
-                : (body, null);
+            node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+        }
+        catch (JsonException exception)
+        {
+            return (null, SandboxProblems.Invalid("body", $"The body is not valid JSON: {exception.Message}"));
+        }
+
+        if (node is not JsonObject)
+        {
+            return (null, SandboxProblems.Invalid("body", "The body must be a JSON object."));
+        }
+
+        try
+        {
+            return (node.Deserialize<T>(SandboxJson.Options), null);
         }
         catch (JsonException exception)
         {
             var field = string.IsNullOrEmpty(exception.Path) || exception.Path == "$" ? "body" : exception.Path.TrimStart('$', '.');
-            return (null, SandboxProblems.Invalid(field, $"The body is not valid JSON for this endpoint: {exception.Message}"));
+            return (null, SandboxProblems.Invalid(field, $"Invalid value for {field}: {exception.Message}"));
         }
     }
 }
