@@ -20,6 +20,7 @@ public sealed class ProductHost : IAsyncLifetime
     public const string MetaVerifyToken = "sandbox-verify-token";
 
     private readonly Dictionary<string, string?> overrides;
+    private readonly bool ownsDataDirectory;
     private WebApplicationFactory<Program>? factory;
 
     public ProductHost()
@@ -30,6 +31,7 @@ public sealed class ProductHost : IAsyncLifetime
     internal ProductHost(Dictionary<string, string?> overrides, string? dataDirectory = null)
     {
         this.overrides = overrides;
+        ownsDataDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "klmsocialpay-tests", Guid.NewGuid().ToString("N"));
         Port = FreePort.Next();
     }
@@ -99,6 +101,11 @@ public sealed class ProductHost : IAsyncLifetime
         if (factory is not null)
         {
             await factory.DisposeAsync();
+        }
+
+        if (!ownsDataDirectory)
+        {
+            return;
         }
 
         try
