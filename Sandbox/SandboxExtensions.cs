@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace KlmSocialPay.Sandbox;
 
 /// <summary>
-/// Entry points for the host. The product never references the sandbox; the host calls these two methods
+/// Entry points for the host. The product never references the sandbox, and the host calls these two methods
 /// only when <c>Sandbox:Enabled</c> is true and points the product's Stripe and Graph base URLs at it.
 /// </summary>
 public static class SandboxExtensions

@@ -8,7 +8,7 @@ public sealed class SandboxOptions
 {
     public const string SectionName = "Sandbox";
 
-    /// <summary>Whether the host maps the sandbox. The host reads it; the sandbox itself does not.</summary>
+    /// <summary>Whether the host maps the sandbox. The host reads it, and the sandbox itself does not.</summary>
     public bool Enabled { get; set; }
 
     /// <summary>Base URL that browsers use to reach the sandbox pages, such as the hosted checkout page.</summary>
@@ -45,17 +45,17 @@ public sealed class StripeSandboxOptions
     /// <summary>Endpoint secret that signs every webhook delivery (<c>Stripe-Signature</c>).</summary>
     public string WebhookSecret { get; set; } = "whsec_sandbox";
 
-    /// <summary>Where events are delivered. Empty turns delivery off; events are still listed by the API.</summary>
+    /// <summary>Where events are delivered. Empty turns delivery off, and the API still lists the events.</summary>
     public string? WebhookUrl { get; set; } = "http://127.0.0.1:5080/webhooks/stripe";
 
     /// <summary>
     /// Wait before each retry of a failed delivery. A delivery makes one attempt plus one per entry, then is
-    /// given up. Null means <see cref="DefaultWebhookRetryDelays"/>; an empty list means a single attempt.
+    /// given up. Null means <see cref="DefaultWebhookRetryDelays"/>, and an empty list means a single attempt.
     /// </summary>
     // An array, not a list with defaults, because the configuration binder appends to an existing list.
     public TimeSpan[]? WebhookRetryDelays { get; set; }
 
-    /// <summary>Time the receiver has to answer one delivery attempt before it counts as failed.</summary>
+    /// <summary>Time the receiver has to respond to one delivery attempt before it counts as failed.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often the background worker looks for sessions past <c>expires_at</c>.</summary>
@@ -85,7 +85,7 @@ public sealed class MetaSandboxOptions
     /// <summary>Where customer messages are delivered as Messenger webhook events.</summary>
     public string WebhookUrl { get; set; } = "http://127.0.0.1:5080/webhooks/messenger";
 
-    /// <summary>Time the product has to answer one webhook POST.</summary>
+    /// <summary>Time the product has to respond to one webhook POST.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>

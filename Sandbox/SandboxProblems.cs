@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace KlmSocialPay.Sandbox;
 
-/// <summary>problem+json answers of the sandbox's own endpoints; the simulated APIs answer in their own error shapes.</summary>
+/// <summary>problem+json responses of the sandbox's own endpoints. The simulated APIs use their own error shapes.</summary>
 internal static class SandboxProblems
 {
     /// <summary>A 400 whose <c>errors</c> member names the invalid field.</summary>

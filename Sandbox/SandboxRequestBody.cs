@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace KlmSocialPay.Sandbox;
 
-/// <summary>Reads the JSON body of a sandbox endpoint, answering problem+json instead of an empty 400 when it is malformed.</summary>
+/// <summary>Reads the JSON body of a sandbox endpoint, returning problem+json instead of an empty 400 when it is malformed.</summary>
 internal static class SandboxRequestBody
 {
     public static async Task<(T? Body, IResult? Problem)> ReadJsonAsync<T>(HttpRequest request)

@@ -91,7 +91,7 @@ internal sealed class MessengerCustomerEndpoints(MessengerStore store, Messenger
         return await DeliverAsync(inbound, "postback", postback, cancellationToken);
     }
 
-    /// <summary>Records the event, posts it, and returns the product's status, or 502 with the mid when the product did not answer.</summary>
+    /// <summary>Records the event, posts it, and returns the product's status, or 502 with the mid when the product did not respond.</summary>
     private async Task<IResult> DeliverAsync(MessengerInboundMessage inbound, string eventName, JsonObject payload, CancellationToken cancellationToken)
     {
         store.RecordInbound(inbound, clock.UtcNow);
@@ -148,6 +148,6 @@ internal sealed class MessengerCustomerEndpoints(MessengerStore store, Messenger
     /// <summary>Body of a customer tapping a postback button.</summary>
     internal sealed record CustomerPostbackRequest(string? Title, string? Payload, string? Mid);
 
-    /// <summary>What the product answered to the webhook POST.</summary>
+    /// <summary>The product's response to the webhook POST.</summary>
     internal sealed record CustomerMessageResult(string Mid, int StatusCode, bool Accepted);
 }

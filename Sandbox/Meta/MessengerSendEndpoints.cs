@@ -100,7 +100,7 @@ internal sealed partial class MessengerSendEndpoints(
         }
     }
 
-    /// <summary>Checks the version segment, the Page and the token, in that order; Graph validates the path before the token.</summary>
+    /// <summary>Checks the version segment, the token and the Page, in that order.</summary>
     private void Authorize(HttpRequest request, JsonObject body, string version, string? pageId)
     {
         if (!VersionPattern().IsMatch(version))

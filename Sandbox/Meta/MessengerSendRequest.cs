@@ -9,9 +9,10 @@ namespace KlmSocialPay.Sandbox.Meta;
 internal sealed record MessengerSendRequest(string RecipientId, string MessagingType, string? Tag, JsonObject? Message, string? SenderAction);
 
 /// <summary>
-/// Validates a Send API body against the limits of the Messenger Send API reference: text up to 2000
-/// characters, button template text up to 640, 1 to 3 buttons with titles up to 20, postback payloads up to
-/// 1000, up to 13 quick replies. Each failure is a code 100 Graph error naming the parameter.
+/// Validates a Send API body against the limits of the Messenger Send API reference. Text may have up to
+/// 2000 characters and button template text up to 640. A template has 1 to 3 buttons with titles up to 20,
+/// postback payloads have up to 1000, and a message has up to 13 quick replies. Each failure is a code 100
+/// Graph error naming the parameter.
 /// </summary>
 internal static class MessengerSendRequestParser
 {
@@ -29,8 +30,8 @@ internal static class MessengerSendRequestParser
 
     public const string HumanAgentTag = "HUMAN_AGENT";
 
-    // NOTE: Meta retired ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE and POST_PURCHASE_UPDATE; the sandbox accepts
-    // only the tags below, which match Meta's current message tag list as far as it could be checked.
+    // NOTE: Meta retired ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE and POST_PURCHASE_UPDATE. The sandbox accepts
+    // only the two tags below; whether CUSTOMER_FEEDBACK is still accepted by Meta was not verified.
     private static readonly FrozenSet<string> SupportedTags = FrozenSet.ToFrozenSet([HumanAgentTag, "CUSTOMER_FEEDBACK"]);
 
     private static readonly FrozenSet<string> SenderActions = FrozenSet.ToFrozenSet(["mark_seen", "typing_off", "typing_on"]);
@@ -316,7 +317,7 @@ internal static class MessengerSendRequestParser
 
     /// <summary>
     /// Checks a length in Unicode code points.
-    /// NOTE: Meta documents its limits in "characters" without naming the unit; code points are an assumption.
+    /// NOTE: Meta documents its limits in "characters" without naming the unit, so counting code points is an assumption.
     /// </summary>
     private static void RequireLength(string value, string path, int minimum, int maximum)
     {

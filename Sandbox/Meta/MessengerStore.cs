@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace KlmSocialPay.Sandbox.Meta;
 
-/// <summary>A message the product sent through the Send API stand-in; <see cref="Message"/> is the body's <c>message</c> object.</summary>
+/// <summary>A message the product sent through the Send API stand-in. <see cref="Message"/> is the body's <c>message</c> object.</summary>
 internal sealed record MessengerOutboundMessage(
     string MessageId,
     string RecipientId,

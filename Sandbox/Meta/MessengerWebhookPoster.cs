@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace KlmSocialPay.Sandbox.Meta;
 
-/// <summary>The product's answer to one webhook POST: its status code, or why no answer came.</summary>
+/// <summary>The product's response to one webhook POST: its status code, or why none arrived.</summary>
 internal sealed record MessengerWebhookResult(int? StatusCode, string? Error)
 {
     public bool Accepted => StatusCode is >= 200 and < 300;

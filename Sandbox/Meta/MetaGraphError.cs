@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace KlmSocialPay.Sandbox.Meta;
 
 /// <summary>
-/// A Graph API error: <c>{"error":{"message","type","code","error_subcode","fbtrace_id"}}</c>. Meta answers
+/// A Graph API error: <c>{"error":{"message","type","code","error_subcode","fbtrace_id"}}</c>. Meta returns
 /// HTTP 400 for request and token errors ("Access Tokens: Debugging and Error Handling") and 500 for its own
 /// transient failures.
 /// </summary>

@@ -143,7 +143,7 @@ internal static class CheckoutSessionCreateParser
         }
     }
 
-    /// <summary>Only the hosted page exists here; the pre-2026-03-25 values are invalid on Stripe as well.</summary>
+    /// <summary>Accepts only the hosted page, the one UI the sandbox has. The values from before 2026-03-25 are invalid on Stripe as well.</summary>
     private static void ParseUiMode(StripeParameter? parameter)
     {
         var uiMode = ReadNonEmptyString(parameter);
@@ -262,8 +262,8 @@ internal static class CheckoutSessionCreateParser
         return currency;
     }
 
-    // TODO: Stripe also enforces a per-currency minimum charge (0.50 in EUR and USD, for example); the sandbox
-    // rejects only a zero total.
+    // TODO: Stripe also enforces a per-currency minimum charge (0.50 in EUR and USD, for example), but the
+    // sandbox rejects only a zero total.
     private static long SumAmounts(List<CheckoutLineItem> lineItems)
     {
         long total = 0;

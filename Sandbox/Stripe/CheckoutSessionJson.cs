@@ -150,7 +150,7 @@ internal static class CheckoutSessionJson
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown Checkout Session status."),
     };
 
-    /// <summary>Stripe fills <c>customer_details</c> once the customer submits the page; before that it is null.</summary>
+    /// <summary>Writes <c>customer_details</c>, which Stripe fills once the customer submits the page and leaves null before.</summary>
     private static void WriteCustomerDetails(Utf8JsonWriter writer, CheckoutSessionState session)
     {
         if (session.SubmittedAt is null)

@@ -16,7 +16,7 @@ internal enum DelayedPaymentStatus
     Failed,
 }
 
-/// <summary>One line of the order; amounts in minor units of <see cref="Currency"/>.</summary>
+/// <summary>One line of the order, with amounts in minor units of <see cref="Currency"/>.</summary>
 internal sealed record CheckoutLineItem(string Name, string? Description, string Currency, long UnitAmount, long Quantity)
 {
     public long AmountTotal => checked(UnitAmount * Quantity);

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace KlmSocialPay.Sandbox.Stripe;
 
-/// <summary>Why the checkout page could not perform an action; the page and the JSON endpoint map it to a status code.</summary>
+/// <summary>Why the checkout page could not perform an action. The page and the JSON endpoint map it to a status code.</summary>
 internal enum CheckoutActionFailure
 {
     None,
@@ -85,7 +85,7 @@ internal sealed class CheckoutSessionStore(StripeEventLog eventLog, SandboxClock
         }
     }
 
-    /// <summary>Expires every open session whose <c>expires_at</c> has passed; returns how many.</summary>
+    /// <summary>Expires every open session whose <c>expires_at</c> has passed, and returns how many there were.</summary>
     public int ExpireDue(DateTimeOffset now)
     {
         lock (gate)
@@ -102,8 +102,8 @@ internal sealed class CheckoutSessionStore(StripeEventLog eventLog, SandboxClock
     }
 
     /// <summary>
-    /// Submits the checkout page with <paramref name="method"/>. Card and iDEAL are paid at once; SEPA Direct
-    /// Debit completes unpaid and settles later.
+    /// Submits the checkout page with <paramref name="method"/>. Card and iDEAL are paid at once, while SEPA
+    /// Direct Debit completes unpaid and settles later.
     /// </summary>
     public CheckoutActionResult Submit(string id, string method)
     {
@@ -114,7 +114,7 @@ internal sealed class CheckoutSessionStore(StripeEventLog eventLog, SandboxClock
                 return CheckoutActionResult.Fail(null, CheckoutActionFailure.NotFound, $"No Checkout Session {id} exists.");
             }
 
-            // The expiry worker runs every few seconds; a submit in between must not pay an expired session.
+            // The expiry worker runs only every few seconds, and a submit in between must not pay an expired session.
             if (session.IsOpen && session.Parameters.ExpiresAt <= clock.UtcNow)
             {
                 session = ExpireLocked(session, StripeRequestReference.None, "at expires_at");

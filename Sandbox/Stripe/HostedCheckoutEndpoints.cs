@@ -131,7 +131,7 @@ internal sealed class HostedCheckoutEndpoints(CheckoutSessionStore sessions, IOp
                 return sessions.FinishDelayedPayment(id, succeeded: action == ActionSettle);
 
             case ActionCancel:
-                // Leaving the page does not change a Stripe session; it only sends the customer to cancel_url.
+                // Leaving the page does not change a Stripe session. It only sends the customer to cancel_url.
                 var session = sessions.Find(id);
 
                 return session switch
@@ -159,6 +159,6 @@ internal sealed class HostedCheckoutEndpoints(CheckoutSessionStore sessions, IOp
     private static IResult Html(int statusCode, string html) =>
         Results.Content(html, "text/html; charset=utf-8", statusCode: statusCode);
 
-    /// <summary>The JSON body of a scripted checkout action; <see cref="Action"/> defaults to <c>pay</c>.</summary>
+    /// <summary>The JSON body of a scripted checkout action. <see cref="Action"/> defaults to <c>pay</c>.</summary>
     private sealed record HostedCheckoutCommand(string? Method, string? Action);
 }

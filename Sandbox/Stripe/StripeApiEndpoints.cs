@@ -119,7 +119,7 @@ internal sealed class StripeApiEndpoints(
         catch (StripeRequestException exception)
         {
             // NOTE: Stripe also saves errors raised after validation (such as expiring a completed session)
-            // under the key; the sandbox saves successful results only.
+            // under the key, but the sandbox saves successful results only.
             if (idempotencyKey is not null)
             {
                 idempotency.Release(idempotencyKey);

@@ -25,7 +25,7 @@ internal sealed record StripeApiError(int StatusCode, string Type, string Messag
     public static StripeApiError InvalidValue(string param, string message, string? code = null) =>
         new(400, InvalidRequest, message, code, param);
 
-    /// <summary>A real Stripe parameter that the sandbox does not simulate; the request fails instead of silently ignoring it.</summary>
+    /// <summary>A real Stripe parameter that the sandbox does not simulate. The request fails rather than ignore it silently.</summary>
     public static StripeApiError NotSimulated(string param) =>
         new(400, InvalidRequest, $"The KlmSocialPay sandbox does not simulate the parameter {param}. Remove it, or test this request against Stripe's own test mode.", Param: param);
 

@@ -16,7 +16,7 @@ internal static class StripeCurrencies
         "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
     ]);
 
-    /// <summary>Stripe's three-decimal currencies; Stripe requires the last digit of their amounts to be 0.</summary>
+    /// <summary>Stripe's three-decimal currencies. Stripe requires the last digit of their amounts to be 0.</summary>
     private static readonly FrozenSet<string> ThreeDecimal = FrozenSet.ToFrozenSet(["bhd", "jod", "kwd", "omr", "tnd"]);
 
     // NOTE: active ISO 4217 codes without the ones under sanctions (cup, irr, kpw, syp). Stripe's presentment

@@ -5,7 +5,7 @@ namespace KlmSocialPay.Sandbox.Stripe;
 /// <summary>Writes Stripe's event envelope around a Checkout Session snapshot.</summary>
 internal static class StripeEventJson
 {
-    /// <summary>The version Stripe.net 53.1.0 pins (<c>ApiVersion.Current</c>); its webhook check accepts the endive train.</summary>
+    /// <summary>The version Stripe.net 53.1.0 pins (<c>ApiVersion.Current</c>). Its webhook check accepts any version of the endive train.</summary>
     public const string ApiVersion = "2026-10-28.endive";
 
     public static string Serialize(

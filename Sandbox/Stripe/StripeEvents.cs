@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace KlmSocialPay.Sandbox.Stripe;
 
-/// <summary>The API request that caused an event; both fields are null for events the customer or a timer caused.</summary>
+/// <summary>The API request that caused an event. Both fields are null for events the customer or a timer caused.</summary>
 internal sealed record StripeRequestReference(string? Id, string? IdempotencyKey)
 {
     public static readonly StripeRequestReference None = new(null, null);

@@ -5,13 +5,13 @@ internal sealed record StripeSavedResponse(int StatusCode, string Body, string R
 
 internal enum IdempotencyDecision
 {
-    /// <summary>The key is new (or expired); the caller executes the request and then calls Complete or Release.</summary>
+    /// <summary>The key is new or expired, so the caller executes the request and then calls Complete or Release.</summary>
     Execute,
 
-    /// <summary>The same request was executed before; replay <see cref="IdempotencyLookup.SavedResponse"/>.</summary>
+    /// <summary>The same request was executed before, so the caller replays <see cref="IdempotencyLookup.SavedResponse"/>.</summary>
     Replay,
 
-    /// <summary>The key cannot be used for this request; answer <see cref="IdempotencyLookup.Error"/>.</summary>
+    /// <summary>The key cannot be used for this request, so the caller responds with <see cref="IdempotencyLookup.Error"/>.</summary>
     Reject,
 }
 

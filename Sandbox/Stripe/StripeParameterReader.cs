@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace KlmSocialPay.Sandbox.Stripe;
 
-/// <summary>Typed reads of bracket-notation parameters; each failure raises the Stripe error for that parameter.</summary>
+/// <summary>Typed reads of bracket-notation parameters. Each failure raises the Stripe error for that parameter.</summary>
 internal static class StripeParameterReader
 {
     public static string? ReadString(StripeParameter? parameter)
@@ -66,7 +66,7 @@ internal static class StripeParameterReader
         return value;
     }
 
-    /// <summary>Reads an indexed array (<c>a[0]</c>, <c>a[1]</c>); <c>a=</c> is an empty array.</summary>
+    /// <summary>Reads an indexed array (<c>a[0]</c>, <c>a[1]</c>), where <c>a=</c> is an empty array.</summary>
     public static IReadOnlyList<StripeParameter> ReadArray(StripeParameter? parameter)
     {
         if (parameter is null || parameter.IsEmpty)

@@ -5,8 +5,8 @@ namespace KlmSocialPay.Sandbox.Stripe;
 
 /// <summary>
 /// One node of Stripe's bracket notation (<c>line_items[0][price_data][currency]=eur</c>): a value, or named
-/// children. Arrays are children named by index; <c>key[]</c> appends. An empty value with no children is
-/// how Stripe.net sends an empty list or asks to unset a hash.
+/// children. Arrays are children named by index, and <c>key[]</c> appends. An empty value with no children is
+/// how Stripe.net sends an empty list or unsets a hash.
 /// </summary>
 internal sealed class StripeParameter
 {

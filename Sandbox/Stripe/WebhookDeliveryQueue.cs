@@ -2,7 +2,7 @@ using System.Threading.Channels;
 
 namespace KlmSocialPay.Sandbox.Stripe;
 
-/// <summary>Events waiting for <see cref="WebhookDeliveryWorker"/>. Unbounded, so emitting an event never waits.</summary>
+/// <summary>Events waiting for <see cref="WebhookDeliveryWorker"/>. The channel is unbounded, so writing to it never blocks the caller.</summary>
 internal sealed class WebhookDeliveryQueue
 {
     private readonly Channel<StripeEventRecord> channel = Channel.CreateUnbounded<StripeEventRecord>(

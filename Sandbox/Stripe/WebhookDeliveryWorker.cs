@@ -40,7 +40,7 @@ internal sealed class WebhookDeliveryWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // The host is stopping; deliveries in progress observe the same token.
+            // The host is stopping, and deliveries in progress observe the same token.
         }
     }
 
@@ -83,7 +83,7 @@ internal sealed class WebhookDeliveryWorker(
         }
     }
 
-    /// <summary>Makes one attempt with a fresh timestamp and signature; returns the status code or the failure.</summary>
+    /// <summary>Makes one attempt with a fresh timestamp and signature, and returns the status code or the failure.</summary>
     private async Task<(int? StatusCode, string? Error)> SendAsync(
         HttpClient client,
         StripeSandboxOptions stripe,

@@ -4,7 +4,7 @@ using Stripe.Checkout;
 
 namespace KlmSocialPay.Tests.Sandbox;
 
-/// <summary>The hosted checkout page a person sees in a browser, and its form posts.</summary>
+/// <summary>The hosted checkout page as a browser shows it, and its form posts.</summary>
 public sealed class HostedCheckoutPageTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>
 {
     private SandboxTestHost Host => fixture.Host;
@@ -26,7 +26,7 @@ public sealed class HostedCheckoutPageTests(SandboxFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task Page_OpenSession_ShowsItemsTotalAndOfferedMethods()
+    public async Task Page_OpenSession_ShowsOrderAndMethods()
     {
         var session = await StripeTestData.CreateSessionAsync(Host);
         using var client = Host.CreateClient();
@@ -81,7 +81,7 @@ public sealed class HostedCheckoutPageTests(SandboxFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task FormPay_RedirectsToSuccessUrlWithSessionId()
+    public async Task FormPay_RedirectsToSuccessUrl()
     {
         var session = await StripeTestData.CreateSessionAsync(Host);
         using var client = Host.CreateClient(followRedirects: false);
@@ -94,7 +94,7 @@ public sealed class HostedCheckoutPageTests(SandboxFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task FormCancel_RedirectsToCancelUrlAndKeepsSessionOpen()
+    public async Task FormCancel_KeepsSessionOpen()
     {
         var session = await StripeTestData.CreateSessionAsync(Host);
         using var client = Host.CreateClient(followRedirects: false);

@@ -137,7 +137,7 @@ public sealed class MessengerCustomerTests(SandboxFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task CustomerMessage_UnreachableWebhook_IsBadGatewayWithMid()
+    public async Task UnreachableWebhook_IsBadGateway()
     {
         var closed = await WebhookReceiver.StartAsync();
         var unreachable = closed.MessengerUrl;

@@ -74,7 +74,7 @@ public sealed class MessengerWindowTests
     }
 
     [Fact]
-    public async Task RequireKnownRecipient_UnknownPsid_IsNoMatchingUser()
+    public async Task UnknownPsid_WhenRequired_IsRejected()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var host = await SandboxTestHost.StartAsync(receiver, new Dictionary<string, string?>

@@ -12,7 +12,7 @@ namespace KlmSocialPay.Tests.Sandbox;
 public sealed class SandboxClockTests
 {
     [Fact]
-    public async Task ClockPastExpiresAt_ExpiresSessionAndEmitsEvent()
+    public async Task ClockPastExpiresAt_ExpiresSession()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var host = await SandboxTestHost.StartAsync(receiver);

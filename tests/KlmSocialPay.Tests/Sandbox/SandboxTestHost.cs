@@ -25,7 +25,7 @@ internal sealed class SandboxTestHost : IAsyncDisposable
     public const string PageAccessToken = "sandbox-page-access-token";
     public const string PageId = "100000000000001";
 
-    /// <summary>The configured public base URL; the hosted page URL in a session must start with it.</summary>
+    /// <summary>The configured public base URL, which must start the hosted page URL of every session.</summary>
     public const string PublicBaseUrl = "http://sandbox.example.test:5080";
 
     private readonly WebApplication app;
@@ -106,7 +106,7 @@ internal sealed class SandboxTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 }
 
-/// <summary>A receiver and a sandbox host shared by the tests of one class; each test uses its own sessions and PSIDs.</summary>
+/// <summary>A receiver and a sandbox host shared by the tests of one class. Each test uses its own sessions and PSIDs.</summary>
 public sealed class SandboxFixture : IAsyncLifetime
 {
     internal WebhookReceiver Receiver { get; private set; } = null!;

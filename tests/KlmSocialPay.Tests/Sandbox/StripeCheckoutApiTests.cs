@@ -37,7 +37,7 @@ public sealed class StripeCheckoutApiTests(SandboxFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task CreateSession_Response_CarriesRequestIdAndStripeVersion()
+    public async Task CreateSession_EchoesRequestIdAndVersion()
     {
         var session = await StripeTestData.CreateSessionAsync(Host);
 
@@ -170,7 +170,7 @@ public sealed class StripeCheckoutApiTests(SandboxFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task CreateSession_PaymentMethodTypes_IsNoLongerSupported()
+    public async Task PaymentMethodTypes_IsRejected()
     {
         var form = ValidForm();
         form.Add(new("payment_method_types[0]", "card"));
@@ -182,7 +182,7 @@ public sealed class StripeCheckoutApiTests(SandboxFixture fixture) : IClassFixtu
         Assert.Equal("payment_method_types", body["error"]!["param"]!.GetValue<string>());
     }
 
-    /// <summary>Each row changes one field of a valid form; null removes it.</summary>
+    /// <summary>Each row sets one field of a valid form, or removes it when the value is null.</summary>
     [Theory]
     [InlineData("mode", null, "mode", "parameter_missing")]
     [InlineData("mode", "subscription", "mode", null)]
@@ -249,7 +249,7 @@ public sealed class StripeCheckoutApiTests(SandboxFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task CreateSession_ClientReferenceIdOver200Characters_IsRejected()
+    public async Task ClientReferenceIdTooLong_IsRejected()
     {
         var options = StripeTestData.Options();
         options.ClientReferenceId = new string('c', 201);
@@ -260,7 +260,7 @@ public sealed class StripeCheckoutApiTests(SandboxFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task CreateSession_ThreeDecimalAmountNotMultipleOfTen_IsRejected()
+    public async Task ThreeDecimalOddAmount_IsRejected()
     {
         var exception = await Assert.ThrowsAsync<StripeException>(() =>
             StripeTestData.CreateSessionAsync(Host, StripeTestData.Options(currency: "kwd", unitAmount: 1505, allowedTypes: "card")));

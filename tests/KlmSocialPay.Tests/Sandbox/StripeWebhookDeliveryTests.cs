@@ -14,7 +14,7 @@ public sealed class StripeWebhookDeliveryTests(SandboxFixture fixture) : IClassF
     private WebhookReceiver Receiver => fixture.Receiver;
 
     [Fact]
-    public async Task PayByCard_DeliversCompletedEventThatStripeNetAccepts()
+    public async Task PayByCard_DeliversVerifiableEvent()
     {
         var created = await StripeTestData.CreateSessionAsync(Host);
 

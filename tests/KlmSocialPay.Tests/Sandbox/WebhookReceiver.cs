@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 
 namespace KlmSocialPay.Tests.Sandbox;
 
-/// <summary>One POST the receiver got: path, raw body bytes, headers, and the status code it answered.</summary>
+/// <summary>One POST the receiver got: path, raw body bytes, headers, and the status code it returned.</summary>
 internal sealed record ReceivedWebhook(string Path, byte[] Body, IReadOnlyDictionary<string, string> Headers, int AnsweredStatus)
 {
     public string BodyText => Encoding.UTF8.GetString(Body);
@@ -21,14 +21,14 @@ internal sealed record ReceivedWebhook(string Path, byte[] Body, IReadOnlyDictio
 
 /// <summary>
 /// A second loopback app that plays the product's webhook endpoints: it records every POST with its raw
-/// bytes and answers the status code <see cref="StatusFor"/> picks.
+/// bytes and responds with the status code <see cref="StatusFor"/> picks.
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ReceivedWebhook> received = new();
     private WebApplication? app;
 
-    /// <summary>Picks the status code for a request from its path and raw body; 200 unless a test changes it.</summary>
+    /// <summary>Picks the status code for a request from its path and raw body. It returns 200 unless a test replaces it.</summary>
     public Func<string, byte[], int> StatusFor { get; set; } = (_, _) => StatusCodes.Status200OK;
 
     public Uri BaseAddress { get; private set; } = null!;
