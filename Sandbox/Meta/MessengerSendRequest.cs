@@ -31,7 +31,7 @@ internal static class MessengerSendRequestParser
     public const string HumanAgentTag = "HUMAN_AGENT";
 
     // NOTE: Meta retired ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE and POST_PURCHASE_UPDATE. The sandbox accepts
-    // only the two tags below; whether CUSTOMER_FEEDBACK is still accepted by Meta was not verified.
+    // only the two tags below, and whether Meta still accepts CUSTOMER_FEEDBACK was not verified.
     private static readonly FrozenSet<string> SupportedTags = FrozenSet.ToFrozenSet([HumanAgentTag, "CUSTOMER_FEEDBACK"]);
 
     private static readonly FrozenSet<string> SenderActions = FrozenSet.ToFrozenSet(["mark_seen", "typing_off", "typing_on"]);

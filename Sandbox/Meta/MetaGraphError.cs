@@ -38,7 +38,7 @@ internal sealed record MetaGraphError(int HttpStatus, string Message, string Typ
     public static MetaGraphError RateLimited() =>
         new(400, "(#613) Calls to this api have exceeded the rate limit.", OAuthException, 613);
 
-    /// <summary>Subcode 1545041 is reported by third-party integrations, not by Meta's error reference.</summary>
+    /// <summary>Subcode 1545041 comes from third-party integrations and was not checked against Meta's documentation.</summary>
     public static MetaGraphError UserUnavailable() =>
         new(400, "(#551) This person isn't available right now.", OAuthException, 551, 1545041);
 

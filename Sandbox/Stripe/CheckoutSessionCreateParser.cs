@@ -262,8 +262,8 @@ internal static class CheckoutSessionCreateParser
         return currency;
     }
 
-    // TODO: Stripe also enforces a per-currency minimum charge (0.50 in EUR and USD, for example), but the
-    // sandbox rejects only a zero total.
+    // TODO: Stripe also enforces a minimum charge per currency (listed on docs.stripe.com/currencies), but
+    // the sandbox rejects only a zero total.
     private static long SumAmounts(List<CheckoutLineItem> lineItems)
     {
         long total = 0;
