@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KlmSocialPay.Api.Agents;
-using KlmSocialPay.Api.Channels;
+using KlmSocialPay.Api.Channels.Messenger;
 using KlmSocialPay.Api.Payments;
 using KlmSocialPay.Api.Security;
 using KlmSocialPay.Api.Webhooks;
@@ -21,7 +21,6 @@ public static class ApiSetup
     public static IServiceCollection AddKlmSocialPayApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName));
-        services.AddOptions<MessengerOptions>().Bind(configuration.GetSection(MessengerOptions.SectionName));
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
 
@@ -40,7 +39,6 @@ public static class ApiSetup
         services.AddAuthorizationBuilder()
             .AddPolicy("agent", policy => policy.RequireRole(AgentKeyAuthenticationHandler.AgentRole));
 
-        services.AddHttpClient(MessengerSender.HttpClientName);
         services.AddHttpClient("stripe");
         services.AddSingleton<IStripeClient>(provider =>
         {
@@ -54,7 +52,9 @@ public static class ApiSetup
             });
         });
         services.AddSingleton<ICheckoutProvider, StripeCheckoutProvider>();
-        services.AddSingleton<IChannelSender, MessengerSender>();
+
+        // Channels: each lives in its own folder under Channels/ and registers itself here.
+        services.AddMessengerChannel(configuration);
         return services;
     }
 
@@ -72,7 +72,7 @@ public static class ApiSetup
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
 
         app.MapStripeWebhook();
-        app.MapMessengerWebhook();
+        app.MapMessengerChannel();
 
         app.MapGroup("/api")
             .RequireAuthorization("agent")

@@ -1,4 +1,4 @@
-namespace KlmSocialPay.Api.Channels;
+namespace KlmSocialPay.Api.Channels.Messenger;
 
 /// <summary>Facebook Messenger settings, bound from the configuration section <c>Messenger</c>.</summary>
 public sealed class MessengerOptions

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace KlmSocialPay.Api.Webhooks;
+namespace KlmSocialPay.Api.Channels;
 
 /// <summary>
 /// Meta's webhook signature: <c>X-Hub-Signature-256: sha256=&lt;hex HMAC-SHA256 of the raw body, keyed by the

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace KlmSocialPay.Api.Channels;
+namespace KlmSocialPay.Api.Channels.Messenger;
 
 /// <summary>
 /// Sends payment links through the Messenger Send API (<c>POST /{version}/me/messages</c>) as a button

@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using KlmSocialPay.Api.Channels;
+using KlmSocialPay.Api.Webhooks;
 
-namespace KlmSocialPay.Api.Webhooks;
+namespace KlmSocialPay.Api.Channels.Messenger;
 
 /// <summary>
 /// <c>GET /webhooks/messenger</c> answers Meta's subscription check; <c>POST /webhooks/messenger</c> verifies
