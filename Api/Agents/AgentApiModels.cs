@@ -63,8 +63,25 @@ public sealed record OrderResponse(
         order.CreatedAt);
 }
 
+/// <summary>
+/// One message. <c>id</c> is the platform's id (absent for an outbound message the platform has not accepted yet),
+/// <c>messageId</c> the product's id of an outbound message, and <c>textErased</c> tells that the retention period removed the text.
+/// </summary>
 public sealed record MessageResponse(
-    string Id, MessageDirection Direction, string? Text, IReadOnlyList<string> Attachments, DateTimeOffset At, string? OrderId);
+    string? Id,
+    MessageDirection Direction,
+    string? Text,
+    IReadOnlyList<string> Attachments,
+    DateTimeOffset At,
+    string? OrderId,
+    string? MessageId,
+    DeliveryStatus? Delivery,
+    string? DeliveryError,
+    bool TextErased)
+{
+    public static MessageResponse From(ConversationMessage m) =>
+        new(m.PlatformMessageId, m.Direction, m.Text, m.AttachmentTypes, m.At, m.OrderId, m.MessageId, m.Delivery, m.DeliveryError, m.TextErased);
+}
 
 /// <summary>A conversation with its messages and orders.</summary>
 public sealed record ConversationResponse(

@@ -35,7 +35,7 @@ public static class ConversationsApi
             conversation.Language,
             conversation.FirstMessageAt,
             conversation.LastInboundAt,
-            [.. conversation.Messages.Select(m => new MessageResponse(m.PlatformMessageId, m.Direction, m.Text, m.AttachmentTypes, m.At, m.OrderId))],
+            [.. conversation.Messages.Select(MessageResponse.From)],
             [.. orders.OfType<OrderSnapshot>().Select(OrderResponse.From)]));
     }
 

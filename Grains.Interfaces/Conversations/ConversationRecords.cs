@@ -17,15 +17,39 @@ public sealed record InboundMessage(
     [property: Id(2)] IReadOnlyList<string> AttachmentTypes,
     [property: Id(3)] DateTimeOffset SentAt);
 
-/// <summary>One message of a conversation, in either direction.</summary>
+/// <summary>Where an outbound message is, as the product and the platform's status callbacks report it.</summary>
+public enum DeliveryStatus
+{
+    /// <summary>Stored and waiting for the platform to accept it (retries included).</summary>
+    Pending,
+
+    /// <summary>The platform accepted it.</summary>
+    Sent,
+
+    Delivered,
+    Read,
+
+    /// <summary>The platform refused it, or the retry budget ran out.</summary>
+    Failed,
+}
+
+/// <summary>
+/// One message of a conversation, in either direction. Inbound messages are keyed by the platform's id;
+/// outbound ones by the product's <see cref="MessageId"/> (<c>msg_…</c>), and get the platform's id once it
+/// accepted them. <see cref="Text"/> is erased after the retention period; the record itself stays.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ConversationMessage(
-    [property: Id(0)] string PlatformMessageId,
+    [property: Id(0)] string? PlatformMessageId,
     [property: Id(1)] MessageDirection Direction,
     [property: Id(2)] string? Text,
     [property: Id(3)] IReadOnlyList<string> AttachmentTypes,
     [property: Id(4)] DateTimeOffset At,
-    [property: Id(5)] string? OrderId);
+    [property: Id(5)] string? OrderId,
+    [property: Id(6)] string? MessageId = null,
+    [property: Id(7)] DeliveryStatus? Delivery = null,
+    [property: Id(8)] string? DeliveryError = null,
+    [property: Id(9)] bool TextErased = false);
 
 /// <summary>What an agent sees of a conversation.</summary>
 [GenerateSerializer, Immutable]

@@ -14,8 +14,15 @@ public interface IConversationGrain : IGrainWithStringKey
     /// </summary>
     Task<bool> RecordInboundMessage(InboundMessage message);
 
-    /// <summary>Appends a message the product sent to the customer.</summary>
+    /// <summary>Appends or updates a message the product sends to the customer, keyed by its <see cref="ConversationMessage.MessageId"/>.</summary>
     Task RecordOutboundMessage(ConversationMessage message);
+
+    /// <summary>
+    /// Records a platform's status callback (delivered, read, failed) for an outbound message, found by the
+    /// platform's message id. A status never moves backwards (read stays read when a late "delivered" arrives).
+    /// Returns false when no outbound message has that platform id.
+    /// </summary>
+    Task<bool> RecordDeliveryStatus(string platformMessageId, DeliveryStatus status, DateTimeOffset at, string? error);
 
     /// <summary>Returns the conversation, or null when no customer has written in it.</summary>
     Task<ConversationSnapshot?> GetSnapshot();

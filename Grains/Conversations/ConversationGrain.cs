@@ -54,13 +54,39 @@ public sealed class ConversationGrain(
 
     public async Task RecordOutboundMessage(ConversationMessage message)
     {
-        if (State.Messages.Any(m => m.PlatformMessageId == message.PlatformMessageId))
+        var index = message.MessageId is null ? -1 : State.Messages.FindIndex(m => m.MessageId == message.MessageId);
+        if (index >= 0)
         {
-            return;
+            State.Messages[index] = message;
+        }
+        else
+        {
+            State.Messages.Add(message);
         }
 
-        State.Messages.Add(message);
         await conversation.WriteStateAsync();
+    }
+
+    public async Task<bool> RecordDeliveryStatus(string platformMessageId, DeliveryStatus status, DateTimeOffset at, string? error)
+    {
+        var index = State.Messages.FindIndex(m => m.Direction == MessageDirection.Outbound && m.PlatformMessageId == platformMessageId);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        var current = State.Messages[index];
+        if (current.Delivery is { } known && known != DeliveryStatus.Failed && status != DeliveryStatus.Failed && status <= known)
+        {
+            return true;
+        }
+
+        State.Messages[index] = current with { Delivery = status, DeliveryError = error };
+        await conversation.WriteStateAsync();
+
+        logger.LogInformation(
+            "Message {PlatformMessageId} in {ConversationKey} is {DeliveryStatus}", platformMessageId, Key, status);
+        return true;
     }
 
     public Task<ConversationSnapshot?> GetSnapshot() => Task.FromResult(

@@ -59,12 +59,14 @@ public sealed partial class OrderGrain(
         var link = await EnsureOpenLink();
 
         var (text, buttonTitle) = PaymentLinkTexts.Compose(State.Language, State.BookingReference, State.Total, link.ExpiresAt);
-        var message = new PaymentLinkMessage(State.Conversation!, text, buttonTitle, link.Url, $"{OrderId}:{link.CheckoutSessionId}");
+        var conversation = await GrainFactory.GetGrain<IConversationGrain>(State.Conversation!.ToString()).GetSnapshot();
+        var message = new OutboundMessage(
+            $"msg_{Guid.NewGuid():N}", State.Conversation!, text, buttonTitle, link.Url, conversation?.LastInboundAt);
         SentMessage sent;
         try
         {
             using var timeout = new CancellationTokenSource(options.Value.OutboundCallTimeout);
-            sent = await sender.SendPaymentLink(message, timeout.Token);
+            sent = await sender.Send(message, timeout.Token);
         }
         catch (ChannelSendException ex)
         {
@@ -84,7 +86,8 @@ public sealed partial class OrderGrain(
         await order.WriteStateAsync();
 
         await GrainFactory.GetGrain<IConversationGrain>(State.Conversation!.ToString()).RecordOutboundMessage(
-            new ConversationMessage(sent.PlatformMessageId, MessageDirection.Outbound, text, [], sent.SentAt, OrderId));
+            new ConversationMessage(sent.PlatformMessageId, MessageDirection.Outbound, text, [], sent.SentAt, OrderId,
+                message.MessageId, DeliveryStatus.Sent));
         return Snapshot();
     }
 
