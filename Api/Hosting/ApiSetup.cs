@@ -34,10 +34,14 @@ public static class ApiSetup
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
         services.AddHealthChecks();
 
-        services.AddAuthentication(AgentKeyAuthenticationHandler.SchemeName)
+        // No default scheme: only routes that require the agent policy look at the Authorization header,
+        // so webhooks and the sandbox (which carry other bearer tokens) are never checked against agent keys.
+        services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, AgentKeyAuthenticationHandler>(AgentKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy("agent", policy => policy.RequireRole(AgentKeyAuthenticationHandler.AgentRole));
+            .AddPolicy("agent", policy => policy
+                .AddAuthenticationSchemes(AgentKeyAuthenticationHandler.SchemeName)
+                .RequireRole(AgentKeyAuthenticationHandler.AgentRole));
 
         services.AddHttpClient("stripe");
         services.AddSingleton<IStripeClient>(provider =>
