@@ -2,6 +2,7 @@ global using KlmSocialPay.Grains;
 global using KlmSocialPay.Grains.Agents;
 global using KlmSocialPay.Grains.Conversations;
 global using KlmSocialPay.Grains.Orders;
+global using KlmSocialPay.Grains.Outbox;
 global using KlmSocialPay.Grains.PaymentLinks;
 global using KlmSocialPay.Grains.Ports;
 global using Microsoft.AspNetCore.Http.HttpResults;

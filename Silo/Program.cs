@@ -1,4 +1,5 @@
 using KlmSocialPay.Api.Hosting;
+using KlmSocialPay.Grains.Outbox;
 using KlmSocialPay.Grains.PaymentLinks;
 using KlmSocialPay.Sandbox;
 using KlmSocialPay.Silo.Hosting;
@@ -17,6 +18,10 @@ builder.Services.AddOptions<PaymentLinkOptions>()
     .Validate(
         options => options.Lifetime >= PaymentLinkOptions.MinLifetime && options.Lifetime <= PaymentLinkOptions.MaxLifetime,
         "PaymentLinks:Lifetime must be from 00:30:00 to 24:00:00, the range Stripe accepts for expires_at.")
+    .ValidateOnStart();
+builder.Services.AddOptions<OutboxOptions>()
+    .Bind(builder.Configuration.GetSection(OutboxOptions.SectionName))
+    .Validate(options => options.MaxAttempts >= 1, "Outbox:MaxAttempts must be 1 or more.")
     .ValidateOnStart();
 builder.Services.AddKlmSocialPayApi(builder.Configuration);
 builder.Services.AddHealthChecks()

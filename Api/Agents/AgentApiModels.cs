@@ -15,7 +15,11 @@ public sealed record HistoryEntryResponse(
 
 public sealed record PaymentLinkResponse(string Url, DateTimeOffset ExpiresAt, string CheckoutSessionId, bool Delivered, bool Closed);
 
-public sealed record DeliveryFailureResponse(DateTimeOffset At, string Code, string Message, string AgentId);
+public sealed record DeliveryFailureResponse(DateTimeOffset At, string Code, string Message, string AgentId, string? Rule);
+
+/// <summary>A payment link message the outbox is still sending.</summary>
+public sealed record PendingDeliveryResponse(
+    string MessageId, string RequestedBy, DateTimeOffset RequestedAt, int Attempts, DateTimeOffset? NextAttemptAt, string? LastError);
 
 public sealed record PaymentResponse(string CheckoutSessionId, string? PaymentIntentId, MoneyResponse Amount, DateTimeOffset PaidAt);
 
@@ -35,6 +39,7 @@ public sealed record OrderResponse(
     IReadOnlyList<HistoryEntryResponse> History,
     PaymentLinkResponse? PaymentLink,
     DeliveryFailureResponse? LastDeliveryFailure,
+    PendingDeliveryResponse? PendingDelivery,
     PaymentResponse? Payment,
     IReadOnlyList<AlertResponse> Alerts,
     string CreatedBy,
@@ -53,7 +58,10 @@ public sealed record OrderResponse(
             ? new PaymentLinkResponse(link.Url, link.ExpiresAt, link.CheckoutSessionId, link.Delivered, link.Closed)
             : null,
         order.LastDeliveryFailure is { } failure
-            ? new DeliveryFailureResponse(failure.At, failure.Code, failure.Message, failure.AgentId)
+            ? new DeliveryFailureResponse(failure.At, failure.Code, failure.Message, failure.AgentId, failure.Rule)
+            : null,
+        order.PendingDelivery is { } pending
+            ? new PendingDeliveryResponse(pending.MessageId, pending.RequestedBy, pending.RequestedAt, pending.Attempts, pending.NextAttemptAt, pending.LastError)
             : null,
         order.Payment is { } payment
             ? new PaymentResponse(payment.CheckoutSessionId, payment.PaymentIntentId, MoneyResponse.From(payment.Amount), payment.PaidAt)

@@ -21,10 +21,12 @@ public static class OrdersApi
     }
 
     /// <summary>
-    /// Creates the Checkout Session and sends its link. Answers 409 when the order's status allows no new link,
-    /// and 502 when Stripe or the messaging platform fails; then the order stays <c>requested</c> with the error recorded.
+    /// Creates the Checkout Session and sends its link. Answers 200 with the order in <c>link-sent</c>, or 202
+    /// with the order still <c>requested</c> and <c>pendingDelivery</c> set when the platform refused for now
+    /// and the outbox retries. Answers 409 when the order's status or a platform rule allows no link, and 502
+    /// when Stripe or the platform failed for good; then the order stays <c>requested</c> with the error recorded.
     /// </summary>
-    internal static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> RequestPaymentLink(
+    internal static async Task<Results<Ok<OrderResponse>, Accepted<OrderResponse>, ProblemHttpResult>> RequestPaymentLink(
         string orderId, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!OrderIds.IsOrderId(orderId))
@@ -33,7 +35,9 @@ public static class OrdersApi
         }
 
         var order = await grains.GetGrain<IOrderGrain>(orderId).RequestPaymentLink(user.AgentId());
-        return TypedResults.Ok(OrderResponse.From(order));
+        return order.PendingDelivery is null
+            ? TypedResults.Ok(OrderResponse.From(order))
+            : TypedResults.Accepted($"/api/orders/{orderId}", OrderResponse.From(order));
     }
 
     internal static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> CancelOrder(

@@ -82,7 +82,8 @@ public static class ApiSetup
             .RequireAuthorization("agent")
             .MapConversationsApi()
             .MapOrdersApi()
-            .MapNotificationsApi();
+            .MapNotificationsApi()
+            .MapChannelsApi();
         return app;
     }
 }

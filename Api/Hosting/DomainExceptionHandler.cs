@@ -50,8 +50,12 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
             new() { ["orderId"] = e.OrderId, ["orderStatus"] = Kebab(e.From), ["trigger"] = Kebab(e.Trigger) }),
         OrderNotFoundException e => (StatusCodes.Status404NotFound, "Not found", e.Message, new() { ["orderId"] = e.OrderId }),
         ConversationNotFoundException e => (StatusCodes.Status404NotFound, "Not found", e.Message, new() { ["conversation"] = e.ConversationKey }),
+        PaymentLinkDeliveryException { Rule: { } rule } e => (StatusCodes.Status409Conflict, "Payment link not allowed", e.Message,
+            new() { ["orderId"] = e.OrderId, ["code"] = e.Code, ["rule"] = rule, ["retryable"] = false, ["orderStatus"] = Kebab(OrderStatus.Requested) }),
         PaymentLinkDeliveryException e => (StatusCodes.Status502BadGateway, "Payment link not delivered", e.Message,
             new() { ["orderId"] = e.OrderId, ["code"] = e.Code, ["retryable"] = e.Retryable, ["orderStatus"] = Kebab(OrderStatus.Requested) }),
+        LinkDeliveryInProgressException e => (StatusCodes.Status409Conflict, "Delivery in progress", e.Message,
+            new() { ["orderId"] = e.OrderId, ["messageId"] = e.MessageId }),
         PaymentProviderException e => (StatusCodes.Status502BadGateway, "Payment provider failed", e.Message, new() { ["code"] = e.Code }),
         BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, new()),
         InconsistentStateException or OrleansException or TimeoutException or SiloUnavailableException =>

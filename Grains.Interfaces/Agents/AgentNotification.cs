@@ -7,6 +7,7 @@ public enum NotificationType
     PaymentFailed,
     LinkExpired,
     PaymentMismatch,
+    LinkDeliveryFailed,
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using KlmSocialPay.Grains.PaymentLinks;
+using KlmSocialPay.Grains.Ports;
 
 namespace KlmSocialPay.Grains.Orders;
 
@@ -15,7 +16,10 @@ public interface IOrderGrain : IGrainWithStringKey
 
     /// <summary>
     /// Creates a Checkout Session (or reuses the open one whose delivery failed), sends its link to the
-    /// customer and moves the order to <see cref="OrderStatus.LinkSent"/>.
+    /// customer through the outbox and moves the order to <see cref="OrderStatus.LinkSent"/> once the
+    /// platform accepts it. When the first attempt fails for now, the order stays
+    /// <see cref="OrderStatus.Requested"/> with <see cref="OrderSnapshot.PendingDelivery"/> set, and the
+    /// outbox retries.
     /// </summary>
     /// <exception cref="IllegalOrderTransitionException">The order's status does not allow a new link.</exception>
     /// <exception cref="PaymentLinkDeliveryException">The channel did not accept the message.</exception>
@@ -30,4 +34,10 @@ public interface IOrderGrain : IGrainWithStringKey
 
     /// <summary>Expires the link when the session's expiry passed with no word from the provider.</summary>
     Task ExpireLinkAfterDeadline(string checkoutSessionId);
+
+    /// <summary>Called by the outbox when a retried link message was accepted by the platform.</summary>
+    Task OnLinkDelivered(string messageId, SentMessage sent);
+
+    /// <summary>Called by the outbox when a link message failed for good; the agent is notified.</summary>
+    Task OnLinkDeliveryFailed(string messageId, Outbox.SendFailure failure);
 }

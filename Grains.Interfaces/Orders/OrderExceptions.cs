@@ -39,13 +39,14 @@ public sealed class OrderNotFoundException : Exception
 [GenerateSerializer]
 public sealed class PaymentLinkDeliveryException : Exception
 {
-    public PaymentLinkDeliveryException(string orderId, string code, string detail, bool retryable)
+    public PaymentLinkDeliveryException(string orderId, string code, string detail, bool retryable, string? rule = null)
         : base($"The payment link of order {orderId} could not be delivered: {detail}")
     {
         OrderId = orderId;
         Code = code;
         Detail = detail;
         Retryable = retryable;
+        Rule = rule;
     }
 
     [Id(0)] public string OrderId { get; init; }
@@ -55,4 +56,23 @@ public sealed class PaymentLinkDeliveryException : Exception
     [Id(2)] public string Detail { get; init; }
 
     [Id(3)] public bool Retryable { get; init; }
+
+    /// <summary>The platform rule that stopped the message (the API answers 409 then), or null for a technical failure (502).</summary>
+    [Id(4)] public string? Rule { get; init; }
+}
+
+/// <summary>Raised when an agent asks for a link while the previous one is still being delivered. The API answers 409.</summary>
+[GenerateSerializer]
+public sealed class LinkDeliveryInProgressException : Exception
+{
+    public LinkDeliveryInProgressException(string orderId, string messageId)
+        : base($"The payment link of order {orderId} is still being delivered (message {messageId}); wait for it or cancel the order.")
+    {
+        OrderId = orderId;
+        MessageId = messageId;
+    }
+
+    [Id(0)] public string OrderId { get; init; }
+
+    [Id(1)] public string MessageId { get; init; }
 }

@@ -56,13 +56,28 @@ public sealed record PaymentLinkInfo(
     [property: Id(4)] bool Delivered,
     [property: Id(5)] bool Closed);
 
-/// <summary>A failed attempt to deliver the payment link to the customer.</summary>
+/// <summary>
+/// Why the payment link could not be delivered to the customer. <see cref="Rule"/> names the platform rule
+/// that stopped it (<c>messenger-24h-window</c>), if one did.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record DeliveryFailure(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] string Code,
     [property: Id(2)] string Message,
-    [property: Id(3)] string AgentId);
+    [property: Id(3)] string AgentId,
+    [property: Id(4)] string? Rule = null);
+
+/// <summary>A payment link message on its way: stored in the outbox and being sent, with retries.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LinkDelivery(
+    [property: Id(0)] string MessageId,
+    [property: Id(1)] string RequestedBy,
+    [property: Id(2)] DateTimeOffset RequestedAt,
+    [property: Id(3)] int Attempts,
+    [property: Id(4)] DateTimeOffset? NextAttemptAt,
+    [property: Id(5)] string? LastError,
+    [property: Id(6)] string? Warning);
 
 /// <summary>The payment that settled an order, as the provider reported it.</summary>
 [GenerateSerializer, Immutable]
@@ -96,4 +111,5 @@ public sealed record OrderSnapshot(
     [property: Id(10)] PaymentRecord? Payment,
     [property: Id(11)] IReadOnlyList<OrderAlert> Alerts,
     [property: Id(12)] string CreatedBy,
-    [property: Id(13)] DateTimeOffset CreatedAt);
+    [property: Id(13)] DateTimeOffset CreatedAt,
+    [property: Id(14)] LinkDelivery? PendingDelivery);

@@ -52,49 +52,123 @@ public sealed partial class OrderGrain(
     {
         EnsureCreated();
         OrderStateMachine.Next(OrderId, State.Status, OrderTrigger.SendLink);
-        var sender = channelSenders.FirstOrDefault(s => s.Channel == State.Conversation!.Channel)
+        if (State.PendingDelivery is { } inProgress)
+        {
+            throw new LinkDeliveryInProgressException(OrderId, inProgress.MessageId);
+        }
+
+        var channel = State.Conversation!.Channel;
+        var sender = channelSenders.FirstOrDefault(s => s.Channel == channel)
             ?? throw new PaymentLinkDeliveryException(OrderId, "channel-unavailable",
-                $"No sender is configured for channel {State.Conversation!.Channel}.", retryable: false);
+                $"No sender is configured for channel {channel}.", retryable: false);
+        var conversation = await GrainFactory.GetGrain<IConversationGrain>(State.Conversation.ToString()).GetSnapshot();
+        var policy = sender.CheckPolicy(conversation?.LastInboundAt, clock.GetUtcNow());
+        if (!policy.Allowed)
+        {
+            logger.LogInformation("Payment link of order {OrderId} refused by {Rule}", OrderId, policy.Rule);
+            throw new PaymentLinkDeliveryException(OrderId, "policy", policy.Detail!, retryable: false, policy.Rule);
+        }
 
         var link = await EnsureOpenLink();
 
         var (text, buttonTitle) = PaymentLinkTexts.Compose(State.Language, State.BookingReference, State.Total, link.ExpiresAt);
-        var conversation = await GrainFactory.GetGrain<IConversationGrain>(State.Conversation!.ToString()).GetSnapshot();
         var message = new OutboundMessage(
-            $"msg_{Guid.NewGuid():N}", State.Conversation!, text, buttonTitle, link.Url, conversation?.LastInboundAt);
-        SentMessage sent;
-        try
-        {
-            using var timeout = new CancellationTokenSource(options.Value.OutboundCallTimeout);
-            sent = await sender.Send(message, timeout.Token);
-        }
-        catch (ChannelSendException ex)
-        {
-            State.LastDeliveryFailure = new DeliveryFailure(clock.GetUtcNow(), ex.Code, ex.Detail, agentId);
-            await order.WriteStateAsync();
-
-            logger.LogWarning(
-                "Payment link of order {OrderId} not delivered on {Channel}: code {ErrorCode}, retryable {Retryable}",
-                OrderId, State.Conversation!.Channel, ex.Code, ex.Retryable);
-            throw new PaymentLinkDeliveryException(OrderId, ex.Code, ex.Detail, ex.Retryable);
-        }
-
-        State.PaymentLink = link with { Delivered = true };
-        State.LastDeliveryFailure = null;
-        State.LinkRequestedBy = agentId;
-        Transition(OrderTrigger.SendLink, agentId, link.CheckoutSessionId);
+            $"msg_{Guid.NewGuid():N}", State.Conversation, text, buttonTitle, link.Url, conversation?.LastInboundAt);
+        State.PendingDelivery = new LinkDelivery(message.MessageId, agentId, clock.GetUtcNow(), 0, null, null, null);
         await order.WriteStateAsync();
 
-        await GrainFactory.GetGrain<IConversationGrain>(State.Conversation!.ToString()).RecordOutboundMessage(
-            new ConversationMessage(sent.PlatformMessageId, MessageDirection.Outbound, text, [], sent.SentAt, OrderId,
-                message.MessageId, DeliveryStatus.Sent));
-        return Snapshot();
+        var report = await GrainFactory.GetGrain<IOutboundMessageGrain>(message.MessageId)
+            .Submit(new OutboundRequest(message, OrderId, agentId));
+
+        switch (report.Status)
+        {
+            case OutboundStatus.Sent:
+                ApplyDelivered(message.MessageId, agentId);
+                await order.WriteStateAsync();
+                return Snapshot();
+
+            case OutboundStatus.Failed:
+                var failure = report.LastFailure!;
+                ApplyDeliveryFailed(failure, agentId);
+                await order.WriteStateAsync();
+                throw new PaymentLinkDeliveryException(OrderId, failure.Code, failure.Detail, retryable: failure.Rule is null, failure.Rule);
+
+            default:
+                State.PendingDelivery = State.PendingDelivery with
+                {
+                    Attempts = report.Attempts,
+                    NextAttemptAt = report.NextAttemptAt,
+                    LastError = report.LastFailure?.Detail,
+                };
+                await order.WriteStateAsync();
+                logger.LogInformation(
+                    "Payment link of order {OrderId} not sent yet; message {MessageId} retries at {NextAttemptAt}",
+                    OrderId, message.MessageId, report.NextAttemptAt);
+                return Snapshot();
+        }
+    }
+
+    public async Task OnLinkDelivered(string messageId, SentMessage sent)
+    {
+        if (State.PendingDelivery?.MessageId != messageId)
+        {
+            return;
+        }
+
+        if (!OrderStateMachine.TryNext(State.Status, OrderTrigger.SendLink, out _))
+        {
+            // Cancelled (or paid) while the message was on its way.
+            logger.LogInformation("Order {OrderId} is {Status}; the late delivery of {MessageId} changes nothing", OrderId, State.Status, messageId);
+            State.PendingDelivery = null;
+            await order.WriteStateAsync();
+            return;
+        }
+
+        ApplyDelivered(messageId, State.PendingDelivery.RequestedBy);
+        await order.WriteStateAsync();
+    }
+
+    public async Task OnLinkDeliveryFailed(string messageId, SendFailure failure)
+    {
+        if (State.PendingDelivery is not { } pending || pending.MessageId != messageId)
+        {
+            return;
+        }
+
+        ApplyDeliveryFailed(failure, pending.RequestedBy);
+        Notify(NotificationType.LinkDeliveryFailed, messageId, State.Total, failure.Detail);
+        await order.WriteStateAsync();
+        await FlushNotifications();
+    }
+
+    private void ApplyDelivered(string messageId, string agentId)
+    {
+        State.PaymentLink = State.PaymentLink! with { Delivered = true };
+        State.LastDeliveryFailure = null;
+        State.PendingDelivery = null;
+        State.LinkRequestedBy = agentId;
+        Transition(OrderTrigger.SendLink, agentId, $"{State.PaymentLink.CheckoutSessionId} via {messageId}");
+    }
+
+    private void ApplyDeliveryFailed(SendFailure failure, string agentId)
+    {
+        State.LastDeliveryFailure = new DeliveryFailure(failure.At, failure.Code, failure.Detail, agentId, failure.Rule);
+        State.PendingDelivery = null;
+        logger.LogWarning(
+            "Payment link of order {OrderId} not delivered on {Channel}: code {ErrorCode}, rule {Rule}",
+            OrderId, State.Conversation!.Channel, failure.Code, failure.Rule);
     }
 
     public async Task<OrderSnapshot> Cancel(string agentId)
     {
         EnsureCreated();
         OrderStateMachine.Next(OrderId, State.Status, OrderTrigger.Cancel);
+
+        if (State.PendingDelivery is { } pending)
+        {
+            await GrainFactory.GetGrain<IOutboundMessageGrain>(pending.MessageId).Cancel();
+            State.PendingDelivery = null;
+        }
 
         if (State.PaymentLink is { Closed: false } link)
         {
@@ -245,5 +319,5 @@ public sealed partial class OrderGrain(
     private OrderSnapshot Snapshot() => new(
         OrderId, State.Conversation!, State.BookingReference, State.Language, State.Status, State.Total,
         [.. State.Items], [.. State.History], State.PaymentLink, State.LastDeliveryFailure, State.Payment,
-        [.. State.Alerts], State.CreatedBy, State.CreatedAt);
+        [.. State.Alerts], State.CreatedBy, State.CreatedAt, State.PendingDelivery);
 }

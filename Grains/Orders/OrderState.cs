@@ -27,4 +27,7 @@ public sealed class OrderState
 
     /// <summary>Agent notifications decided but not yet handed to the agent grain; flushed after each write.</summary>
     [Id(17)] public List<AgentNotification> PendingNotifications { get; set; } = [];
+
+    /// <summary>The link message the outbox is still sending, if any.</summary>
+    [Id(18)] public LinkDelivery? PendingDelivery { get; set; }
 }

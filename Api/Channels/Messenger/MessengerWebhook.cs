@@ -83,7 +83,8 @@ public static class MessengerWebhook
             return Problems.BadRequest("Malformed body", "The body's 'object' must be 'page' with an 'entry' array.");
         }
 
-        var messages = ExtractCustomerMessages(entries, logger);
+        var echoes = new List<(string MessageId, string Mid)>();
+        var messages = ExtractCustomerMessages(entries, echoes, logger);
 
         // Messages of one customer are applied in order; different customers in parallel.
         await Task.WhenAll(messages
@@ -97,10 +98,20 @@ public static class MessengerWebhook
                 }
             }));
 
+        foreach (var (messageId, mid) in echoes)
+        {
+            await grains.GetGrain<IOutboundMessageGrain>(messageId).ConfirmByEcho(mid);
+        }
+
         return TypedResults.Text("EVENT_RECEIVED", "text/plain");
     }
 
-    private static List<(ConversationKey Key, InboundMessage Message)> ExtractCustomerMessages(IReadOnlyList<PageEntry?> entries, ILogger logger)
+    /// <summary>
+    /// Picks the customers' messages out of a batch, and the echoes of the Page's own messages that carry
+    /// the product's message id in their metadata (they confirm a send whose answer was lost).
+    /// </summary>
+    private static List<(ConversationKey Key, InboundMessage Message)> ExtractCustomerMessages(
+        IReadOnlyList<PageEntry?> entries, List<(string MessageId, string Mid)> echoes, ILogger logger)
     {
         var messages = new List<(ConversationKey, InboundMessage)>();
         foreach (var item in entries.SelectMany(entry => entry?.Messaging ?? []))
@@ -113,6 +124,11 @@ public static class MessengerWebhook
 
             if (message.IsEcho == true)
             {
+                if (message.Metadata?.StartsWith("msg_", StringComparison.Ordinal) == true && !string.IsNullOrEmpty(message.Mid))
+                {
+                    echoes.Add((message.Metadata, message.Mid));
+                }
+
                 continue;
             }
 
@@ -151,6 +167,7 @@ public static class MessengerWebhook
         [property: JsonPropertyName("mid")] string? Mid,
         [property: JsonPropertyName("text")] string? Text,
         [property: JsonPropertyName("is_echo")] bool? IsEcho,
+        [property: JsonPropertyName("metadata")] string? Metadata,
         [property: JsonPropertyName("attachments")] IReadOnlyList<IncomingAttachment?>? Attachments);
 
     private sealed record IncomingAttachment([property: JsonPropertyName("type")] string? Type);
