@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using KlmSocialPay.Api.Agents;
 using KlmSocialPay.Api.Channels.Messenger;
+using KlmSocialPay.Api.Channels.X;
 using KlmSocialPay.Api.Payments;
 using KlmSocialPay.Api.Security;
 using KlmSocialPay.Api.Webhooks;
@@ -59,6 +60,7 @@ public static class ApiSetup
 
         // Channels: each lives in its own folder under Channels/ and registers itself here.
         services.AddMessengerChannel(configuration);
+        services.AddXChannel(configuration);
         return services;
     }
 
@@ -77,6 +79,7 @@ public static class ApiSetup
 
         app.MapStripeWebhook();
         app.MapMessengerChannel();
+        app.MapXChannel();
 
         app.MapGroup("/api")
             .RequireAuthorization("agent")
