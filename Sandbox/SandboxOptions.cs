@@ -24,6 +24,8 @@ public sealed class SandboxOptions
     public StripeSandboxOptions Stripe { get; set; } = new();
 
     public MetaSandboxOptions Meta { get; set; } = new();
+
+    public XSandboxOptions X { get; set; } = new();
 }
 
 /// <summary>Settings of the Stripe stand-in (<c>Sandbox:Stripe</c>).</summary>
@@ -92,6 +94,34 @@ public sealed class MetaSandboxOptions
     /// When true, a send to a PSID that never wrote through the sandbox fails with code 100, subcode 2018001
     /// ("No matching user found"), as it would on Meta. When false, such a send is accepted without a window
     /// check, so tests can post webhooks to the product directly and still let it reply.
+    /// </summary>
+    public bool RequireKnownRecipient { get; set; }
+}
+
+/// <summary>Settings of the X direct-message stand-in (<c>Sandbox:X</c>).</summary>
+public sealed class XSandboxOptions
+{
+    /// <summary>Consumer secret that keys the CRC response token and <c>x-twitter-webhooks-signature</c>.</summary>
+    public string ConsumerSecret { get; set; } = "sandbox-x-consumer-secret";
+
+    /// <summary>The only user access token the DM endpoint stand-in accepts.</summary>
+    public string UserAccessToken { get; set; } = "sandbox-x-user-token";
+
+    /// <summary>User id of the one account the sandbox simulates, sent as <c>for_user_id</c>.</summary>
+    public string AccountId { get; set; } = "1500000000000000001";
+
+    /// <summary>Where customer DMs are delivered as Account Activity events, and where the CRC check sends its GET.</summary>
+    public string WebhookUrl { get; set; } = "http://127.0.0.1:5080/webhooks/x";
+
+    /// <summary>
+    /// Time the product has to respond to one webhook POST or CRC GET. X itself allows 3 seconds, and the
+    /// CRC check reports whether the answer came within them.
+    /// </summary>
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// When true, a DM to a user who never wrote through the sandbox fails with 403, as X answers when the
+    /// user does not accept DMs from the account. When false, such a DM is accepted.
     /// </summary>
     public bool RequireKnownRecipient { get; set; }
 }
