@@ -1,4 +1,5 @@
 using KlmSocialPay.Api.Hosting;
+using KlmSocialPay.Grains.Conversations;
 using KlmSocialPay.Grains.Outbox;
 using KlmSocialPay.Grains.PaymentLinks;
 using KlmSocialPay.Sandbox;
@@ -22,6 +23,10 @@ builder.Services.AddOptions<PaymentLinkOptions>()
 builder.Services.AddOptions<OutboxOptions>()
     .Bind(builder.Configuration.GetSection(OutboxOptions.SectionName))
     .Validate(options => options.MaxAttempts >= 1, "Outbox:MaxAttempts must be 1 or more.")
+    .ValidateOnStart();
+builder.Services.AddOptions<ConversationOptions>()
+    .Bind(builder.Configuration.GetSection(ConversationOptions.SectionName))
+    .Validate(options => options.TextRetention > TimeSpan.Zero, "Conversations:TextRetention must be positive.")
     .ValidateOnStart();
 builder.Services.AddKlmSocialPayApi(builder.Configuration);
 builder.Services.AddHealthChecks()

@@ -27,6 +27,12 @@ public interface IConversationGrain : IGrainWithStringKey
     /// <summary>Returns the conversation, or null when no customer has written in it.</summary>
     Task<ConversationSnapshot?> GetSnapshot();
 
+    /// <summary>
+    /// Erases the text of messages older than the retention period (<c>Conversations:TextRetention</c>); the
+    /// messages' records stay. A daily reminder calls this; returns how many texts were erased.
+    /// </summary>
+    Task<int> EraseExpiredText();
+
     /// <summary>Creates an order in this conversation.</summary>
     /// <exception cref="ConversationNotFoundException">No customer has written in this conversation.</exception>
     Task<OrderSnapshot> CreateOrder(NewOrder order, string agentId);

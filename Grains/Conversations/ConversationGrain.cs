@@ -1,4 +1,5 @@
 using KlmSocialPay.Grains.Messages;
+using Microsoft.Extensions.Options;
 
 namespace KlmSocialPay.Grains.Conversations;
 
@@ -12,13 +13,30 @@ public sealed class ConversationState
     [Id(3)] public DateTimeOffset LastInboundAt { get; set; }
     [Id(4)] public List<ConversationMessage> Messages { get; set; } = [];
     [Id(5)] public List<string> OrderIds { get; set; } = [];
+    [Id(6)] public bool RetentionReminderArmed { get; set; }
+}
+
+/// <summary>How long conversations keep message text. Bound from the configuration section <c>Conversations</c>.</summary>
+public sealed class ConversationOptions
+{
+    public const string SectionName = "Conversations";
+
+    /// <summary>How long message text is kept; then it is erased while orders and payments keep their records.</summary>
+    public TimeSpan TextRetention { get; set; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>One customer on one channel: the messages in both directions and the orders created for them.</summary>
 public sealed class ConversationGrain(
     [PersistentState("conversation", StorageNames.Grains)] IPersistentState<ConversationState> conversation,
-    ILogger<ConversationGrain> logger) : Grain, IConversationGrain
+    IOptions<ConversationOptions> options,
+    TimeProvider clock,
+    ILogger<ConversationGrain> logger) : Grain, IConversationGrain, IRemindable
 {
+    private const string RetentionReminder = "retention";
+
+    /// <summary>How often the retention reminder looks for expired text.</summary>
+    private static readonly TimeSpan RetentionCheckPeriod = TimeSpan.FromDays(1);
+
     private ConversationState State => conversation.State;
 
     private string Key => this.GetPrimaryKeyString();
@@ -44,7 +62,13 @@ public sealed class ConversationGrain(
             State.LastInboundAt = message.SentAt;
         }
 
+        var armReminder = !State.RetentionReminderArmed;
+        State.RetentionReminderArmed = true;
         await conversation.WriteStateAsync();
+        if (armReminder)
+        {
+            await this.RegisterOrUpdateReminder(RetentionReminder, RetentionCheckPeriod, RetentionCheckPeriod);
+        }
 
         logger.LogInformation(
             "Message {MessageId} recorded in {ConversationKey} ({AttachmentCount} attachments)",
@@ -94,6 +118,37 @@ public sealed class ConversationGrain(
             ? null
             : new ConversationSnapshot(
                 State.Key, State.Language, State.FirstMessageAt, State.LastInboundAt, [.. State.Messages], [.. State.OrderIds]));
+
+    public async Task<int> EraseExpiredText()
+    {
+        var cutoff = clock.GetUtcNow() - options.Value.TextRetention;
+        var erased = 0;
+        for (var i = 0; i < State.Messages.Count; i++)
+        {
+            var message = State.Messages[i];
+            if (message.At < cutoff && message.Text is not null)
+            {
+                State.Messages[i] = message with { Text = null, TextErased = true };
+                erased++;
+            }
+        }
+
+        if (erased > 0)
+        {
+            await conversation.WriteStateAsync();
+            logger.LogInformation("Erased the text of {Count} message(s) in {ConversationKey} older than {Cutoff}", erased, Key, cutoff);
+        }
+
+        return erased;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == RetentionReminder)
+        {
+            await EraseExpiredText();
+        }
+    }
 
     public async Task<OrderSnapshot> CreateOrder(NewOrder newOrder, string agentId)
     {

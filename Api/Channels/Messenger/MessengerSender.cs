@@ -99,7 +99,8 @@ public sealed class MessengerSender(
                 return new SentMessage(messageId, clock.GetUtcNow());
             }
 
-            throw ToSendException(response.StatusCode, response.Headers.RetryAfter?.Delta, TryRead<ErrorEnvelope>(payload)?.Error);
+            throw ToSendException(
+                response.StatusCode, response.Headers.RetryAfter?.Delta ?? settings.RateLimitPause, TryRead<ErrorEnvelope>(payload)?.Error);
         }
     }
 
@@ -126,7 +127,7 @@ public sealed class MessengerSender(
         if (error is null)
         {
             return status == HttpStatusCode.TooManyRequests
-                ? new ChannelSendException("http-429", "Messenger rate limit reached.", SendFailureKind.RateLimited, retryAfter ?? DefaultRateLimitPause)
+                ? new ChannelSendException("http-429", "Messenger rate limit reached.", SendFailureKind.RateLimited, retryAfter)
                 : new ChannelSendException(
                     $"http-{(int)status}", $"Messenger answered HTTP {(int)status} without an error body.",
                     (int)status >= 500 ? SendFailureKind.Transient : SendFailureKind.Permanent);
@@ -140,16 +141,13 @@ public sealed class MessengerSender(
                 SendFailureKind.Permanent, rule: "messenger-24h-window"),
             551 => new ChannelSendException(code,
                 "The customer is not available on Messenger (blocked the Page or turned off messages).", SendFailureKind.Permanent),
-            613 => new ChannelSendException(code, "Messenger rate limit reached.", SendFailureKind.RateLimited, retryAfter ?? DefaultRateLimitPause),
+            613 => new ChannelSendException(code, "Messenger rate limit reached.", SendFailureKind.RateLimited, retryAfter),
             190 => new ChannelSendException(code, "The Page access token is invalid or expired.", SendFailureKind.Permanent),
             1 or 2 => new ChannelSendException(code, error.Message ?? "Temporary Messenger error.", SendFailureKind.Transient),
             _ when (int)status >= 500 => new ChannelSendException(code, error.Message ?? $"Messenger error {code}.", SendFailureKind.Transient),
             _ => new ChannelSendException(code, error.Message ?? $"Messenger error {code}.", SendFailureKind.Permanent),
         };
     }
-
-    /// <summary>How long the channel pauses after a rate-limit answer that names no time.</summary>
-    private static readonly TimeSpan DefaultRateLimitPause = TimeSpan.FromSeconds(60);
 
     private static T? TryRead<T>(string json) where T : class
     {
