@@ -39,7 +39,7 @@ public sealed class OutboxTests(FastRetryHost fixture) : IClassFixture<FastRetry
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var pending = await response.Content.ReadFromJsonAsync<JsonNode>();
         Assert.Equal("requested", pending!.Str("status"));
-        Assert.Equal(1, pending["pendingDelivery"]?["attempts"]?.GetValue<int>());
+        Assert.Equal(1, pending?["pendingDelivery"]?["attempts"]?.GetValue<int>());
 
         await AgentApi.WaitForStatus(agent, orderId, "link-sent");
         Assert.Single(await SentTo(client, psid));
