@@ -1,6 +1,7 @@
 using KlmSocialPay.Sandbox.Meta;
 using KlmSocialPay.Sandbox.Pages;
 using KlmSocialPay.Sandbox.Stripe;
+using KlmSocialPay.Sandbox.X;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -54,6 +55,8 @@ public static class SandboxExtensions
         services.AddSingleton<MessengerSendEndpoints>();
         services.AddSingleton<MessengerCustomerEndpoints>();
 
+        services.AddXSandbox();
+
         return services;
     }
 
@@ -70,6 +73,7 @@ public static class SandboxExtensions
         HostedCheckoutEndpoints.Map(sandbox);
         MessengerSendEndpoints.Map(sandbox);
         MessengerCustomerEndpoints.Map(sandbox);
+        XSandbox.MapXSandbox(sandbox);
 
         return endpoints;
     }
