@@ -14,6 +14,8 @@ public static class SettingsGuard
         ["Messenger:AppSecret"] = "sandbox-meta-app-secret",
         ["Messenger:VerifyToken"] = "sandbox-verify-token",
         ["Messenger:PageAccessToken"] = "sandbox-page-access-token",
+        ["X:ConsumerSecret"] = "sandbox-x-consumer-secret",
+        ["X:UserAccessToken"] = "sandbox-x-user-token",
     };
 
     private const string DevelopmentAgentKey = "dev-agent-key";
