@@ -28,7 +28,7 @@ public sealed class OperationsAuthenticationHandler(
 
     public const string Realm = "KlmSocialPay operations";
 
-    /// <summary>The challenge a browser answers with its sign-in prompt. Credentials are read as UTF-8.</summary>
+    /// <summary>The challenge that makes a browser show its sign-in prompt. Credentials are read as UTF-8.</summary>
     public const string BasicChallenge = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -116,7 +116,7 @@ public sealed class OperationsAuthenticationHandler(
         return matches ? Success(MetricsScraperRole, MetricsScraperRole) : AuthenticateResult.NoResult();
     }
 
-    /// <summary>Decodes <c>base64(user-id ":" password)</c>; the user id ends at the first colon (RFC 7617).</summary>
+    /// <summary>Decodes <c>base64(user-id ":" password)</c>. The user id ends at the first colon (RFC 7617).</summary>
     private static bool TryDecodeBasic(string encoded, out string userName, out string password)
     {
         userName = "";

@@ -20,8 +20,8 @@ public sealed class OperationsOptions
     public sealed class DashboardSettings
     {
         /// <summary>
-        /// Whether the dashboard's grain state view answers. Off by default, because conversation and order
-        /// state contains customers' message text and ids.
+        /// Whether the dashboard returns a grain's persisted state. Off by default, because conversation and
+        /// order state contains customers' message text and ids.
         /// </summary>
         public bool ShowGrainState { get; set; }
     }

@@ -4,8 +4,7 @@ namespace KlmSocialPay.Api.Operations;
 
 /// <summary>
 /// Registers the operations sign-in and the two policies that guard the dashboard and the metrics endpoint.
-/// Both policies name their scheme, so an agent's bearer key, which the default scheme accepts, never
-/// satisfies them.
+/// Both policies name the operations scheme alone, so an agent's bearer key never satisfies them.
 /// </summary>
 public static class OperationsSecurity
 {

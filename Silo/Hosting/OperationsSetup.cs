@@ -31,8 +31,8 @@ public static class OperationsSetup
 
         builder.AddKlmSocialPayTelemetry();
 
-        // The dashboard page polls several routes every second and Prometheus scrapes every few seconds;
-        // their successful requests are logged at Debug so that they do not bury the product's requests.
+        // The dashboard page polls several routes every second, and Prometheus scrapes every few seconds.
+        // Their successful requests are logged at Debug, so they do not bury the product's requests.
         builder.Services.Configure<RequestLoggingOptions>(options => options.GetLevel = RequestLogLevel);
         return builder;
     }
