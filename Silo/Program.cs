@@ -8,7 +8,15 @@ using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddKlmSocialPayLogging();
-SettingsGuard.Validate(builder.Configuration, builder.Environment);
+try
+{
+    SettingsGuard.Validate(builder.Configuration, builder.Environment);
+}
+catch (InvalidOperationException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 1;
+}
 
 builder.UseOrleans(silo => silo
     .UseKlmSocialPayStorage(builder.Configuration, builder.Environment)
@@ -29,6 +37,7 @@ builder.Services.AddOptions<ConversationOptions>()
     .Validate(options => options.TextRetention > TimeSpan.Zero, "Conversations:TextRetention must be positive.")
     .ValidateOnStart();
 builder.Services.AddKlmSocialPayApi(builder.Configuration);
+builder.AddKlmSocialPayOperations();
 builder.Services.AddHealthChecks()
     .AddCheck<ClusterHealthCheck>("orleans", tags: [ApiSetup.ReadyTag])
     .AddCheck<StorageHealthCheck>("storage", tags: [ApiSetup.ReadyTag]);
@@ -41,6 +50,7 @@ if (sandboxEnabled)
 
 var app = builder.Build();
 app.MapKlmSocialPayApi();
+app.MapKlmSocialPayOperations();
 if (sandboxEnabled)
 {
     app.MapKlmSocialPaySandbox();
@@ -53,6 +63,7 @@ app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
 try
 {
     await app.RunAsync();
+    return 0;
 }
 finally
 {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using KlmSocialPay.Grains.Messages;
+using KlmSocialPay.Api.Payments;
 using KlmSocialPay.Grains.Money;
 
 namespace KlmSocialPay.Api.Agents;
@@ -47,7 +48,7 @@ public static partial class CreateOrderValidator
         }
         else if (!CurrencyCatalog.IsKnown(currency))
         {
-            errors["currency"] = [$"'{request.Currency}' is not an ISO 4217 currency code."];
+            errors["currency"] = [$"'{request.Currency}' is not an ISO 4217 code of a currency that can be charged, such as 'EUR'."];
             currency = null;
         }
 
@@ -142,12 +143,6 @@ public static partial class CreateOrderValidator
             return $"The amount must be from 1 to {MaxAmount} minor units; got {amount}.";
         }
 
-        // Stripe charges three-decimal currencies (KWD, BHD, ...) in multiples of 10 minor units.
-        if (currency is not null && CurrencyCatalog.MinorUnitExponent(currency) == 3 && amount % 10 != 0)
-        {
-            return $"Amounts in {currency} must be a multiple of 10 minor units; got {amount}.";
-        }
-
-        return null;
+        return currency is null ? null : StripeAmounts.Validate(currency, amount.Value);
     }
 }

@@ -20,14 +20,15 @@ public static class NotificationsApi
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<NotificationResponse>>, ValidationProblem>> GetNotifications(
-        ClaimsPrincipal user, IGrainFactory grains, long? after)
+        ClaimsPrincipal user, IGrainFactory grains, string? after)
     {
-        if (after < 0)
+        long afterSequence = 0;
+        if (after is not null && (!long.TryParse(after, out afterSequence) || afterSequence < 0))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["after"] = ["'after' is a sequence number of 0 or more."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["after"] = [$"'after' is a sequence number of 0 or more; got '{after}'."] });
         }
 
-        var notifications = await grains.GetGrain<IAgentGrain>(user.AgentId()).GetNotifications(after ?? 0);
+        var notifications = await grains.GetGrain<IAgentGrain>(user.AgentId()).GetNotifications(afterSequence);
         return TypedResults.Ok<IReadOnlyList<NotificationResponse>>([.. notifications.Select(NotificationResponse.From)]);
     }
 
@@ -37,12 +38,20 @@ public static class NotificationsApi
     /// reconnecting client misses nothing.
     /// </summary>
     internal static async Task StreamEvents(
-        HttpContext context, ClaimsPrincipal user, IClusterClient cluster, IOptions<JsonOptions> json, ILoggerFactory loggers, long? after)
+        HttpContext context, ClaimsPrincipal user, IClusterClient cluster, IOptions<JsonOptions> json, ILoggerFactory loggers, string? after)
     {
+        long afterSequence = 0;
+        if (after is not null && (!long.TryParse(after, out afterSequence) || afterSequence < 0))
+        {
+            await TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["after"] = [$"'after' is a sequence number of 0 or more; got '{after}'."] })
+                .ExecuteAsync(context);
+            return;
+        }
+
         var logger = loggers.CreateLogger(typeof(NotificationsApi));
         var agentId = user.AgentId();
         var agent = cluster.GetGrain<IAgentGrain>(agentId);
-        var lastSent = long.TryParse(context.Request.Headers["Last-Event-ID"], out var lastEventId) ? lastEventId : after ?? 0;
+        var lastSent = long.TryParse(context.Request.Headers["Last-Event-ID"], out var lastEventId) ? lastEventId : afterSequence;
         var cancellation = context.RequestAborted;
 
         var listener = new NotificationListener();

@@ -37,6 +37,8 @@ public static class ApiSetup
 
         // No default scheme: only routes that require the agent policy look at the Authorization header,
         // so webhooks and the sandbox (which carry other bearer tokens) are never checked against agent keys.
+        // Since ASP.NET Core 7 a lone scheme becomes the default unless this switch is set.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, AgentKeyAuthenticationHandler>(AgentKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
@@ -66,10 +68,11 @@ public static class ApiSetup
 
     public static WebApplication MapKlmSocialPayApi(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Request logging wraps the exception handler, so it logs the status the client got (409, 502), not 500.
         app.UseSerilogRequestLogging(options =>
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} answered {StatusCode} in {Elapsed:0.0} ms");
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -29,10 +29,11 @@ public sealed class StripeCheckoutProvider(
                 PriceData = new SessionLineItemPriceDataOptions
                 {
                     Currency = currency,
-                    UnitAmount = item.Amount,
+                    UnitAmount = StripeAmounts.ToStripe(request.Currency, item.Amount),
                     ProductData = new SessionLineItemPriceDataProductDataOptions
                     {
-                        Name = $"{request.BookingReference} {item.Kind.ToString().ToLowerInvariant()}: {item.Description}",
+                        // The agent's description is in the customer's language already; the kind is not.
+                        Name = $"{request.BookingReference}: {item.Description}",
                     },
                 },
             })],

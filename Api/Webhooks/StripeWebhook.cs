@@ -114,7 +114,7 @@ public static class StripeWebhook
             session.Id,
             orderId,
             session.PaymentStatus ?? "",
-            session.AmountTotal,
+            StripeAmounts.FromStripe(session.Currency?.ToUpperInvariant(), session.AmountTotal),
             session.Currency?.ToUpperInvariant(),
             session.PaymentIntentId,
             new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero),

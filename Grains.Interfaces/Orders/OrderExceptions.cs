@@ -5,7 +5,7 @@ namespace KlmSocialPay.Grains.Orders;
 public sealed class IllegalOrderTransitionException : Exception
 {
     public IllegalOrderTransitionException(string orderId, OrderStatus from, OrderTrigger trigger)
-        : base($"Order {orderId} is {from}; {trigger} is not allowed in that status.")
+        : base($"Order {orderId} is {Kebab(from)}, and {Kebab(trigger)} is not allowed in that status.")
     {
         OrderId = orderId;
         From = from;
@@ -17,6 +17,9 @@ public sealed class IllegalOrderTransitionException : Exception
     [Id(1)] public OrderStatus From { get; init; }
 
     [Id(2)] public OrderTrigger Trigger { get; init; }
+
+    private static string Kebab<T>(T value) where T : struct, Enum =>
+        System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 }
 
 /// <summary>Raised when an order id names no order.</summary>

@@ -5,10 +5,16 @@ public enum OrderStatus
 {
     Requested,
     LinkSent,
+
+    /// <summary>The customer completed the page with a delayed method (SEPA Direct Debit); the money has not settled yet.</summary>
+    Processing,
+
     Paid,
     Expired,
     Cancelled,
     Failed,
+    PartiallyRefunded,
+    Refunded,
 }
 
 /// <summary>The business events that move an order from one <see cref="OrderStatus"/> to another.</summary>
@@ -20,6 +26,13 @@ public enum OrderTrigger
     PaymentFailed,
     LinkExpired,
     Cancel,
+    PaymentProcessing,
+
+    /// <summary>A refund succeeded and money is still left on the payment.</summary>
+    PartialRefund,
+
+    /// <summary>A refund succeeded and nothing is left on the payment.</summary>
+    FullRefund,
 }
 
 /// <summary>Who caused a change: an agent (by id), the payment provider, or the product itself.</summary>

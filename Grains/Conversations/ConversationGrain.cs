@@ -164,6 +164,12 @@ public sealed class ConversationGrain(
         var snapshot = await GrainFactory.GetGrain<IOrderGrain>(orderId).Create(draft);
 
         State.OrderIds.Add(orderId);
+        if (newOrder.Language is not null)
+        {
+            // The agent's explicit choice is the best guess for the customer's next orders too.
+            State.Language = language;
+        }
+
         await conversation.WriteStateAsync();
         return snapshot;
     }

@@ -53,7 +53,8 @@ public static class PaymentLinkTexts
         var template = Templates.GetValueOrDefault(language, Templates[Languages.Default]);
         var culture = CultureInfo.GetCultureInfo(template.Culture);
         var amount = MoneyFormatter.Format(total, culture);
-        var expiry = expiresAt.UtcDateTime.ToString("g", culture);
+        // Day, month name and year, so "4 Dec 2026" cannot be read as April 12 anywhere.
+        var expiry = expiresAt.UtcDateTime.ToString("d MMM yyyy HH:mm", culture);
 
         var text = string.Format(culture, template.Body, bookingReference, amount, expiry);
         var button = string.Format(culture, template.PayButton, bookingReference, amount);

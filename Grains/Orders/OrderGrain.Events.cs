@@ -12,14 +12,21 @@ public sealed partial class OrderGrain
         _ => EventOutcome.Ignored,
     };
 
+    /// <summary>
+    /// The customer finished the page with a delayed method (SEPA Direct Debit): the order waits in
+    /// <see cref="OrderStatus.Processing"/> for async_payment_succeeded or async_payment_failed.
+    /// </summary>
     private EventOutcome RecordDelayedPayment(CheckoutSessionEvent checkoutEvent)
     {
-        // TODO: a `processing` status for delayed methods (SEPA); until then the order stays link-sent and
-        // the later async_payment_succeeded or async_payment_failed event settles it.
-        logger.LogInformation(
-            "Order {OrderId} session {CheckoutSessionId} completed with payment status {PaymentStatus}; waiting for settlement",
-            OrderId, checkoutEvent.CheckoutSessionId, checkoutEvent.PaymentStatus);
-        return EventOutcome.Ignored;
+        if (State.PaymentLink?.CheckoutSessionId != checkoutEvent.CheckoutSessionId
+            || !OrderStateMachine.TryNext(State.Status, OrderTrigger.PaymentProcessing, out _))
+        {
+            LogIgnored(checkoutEvent.EventId, checkoutEvent.CheckoutSessionId, OrderTrigger.PaymentProcessing);
+            return EventOutcome.Ignored;
+        }
+
+        Transition(OrderTrigger.PaymentProcessing, Actors.Stripe, checkoutEvent.CheckoutSessionId);
+        return EventOutcome.Applied;
     }
 
     private EventOutcome ApplyPayment(CheckoutSessionEvent checkoutEvent)

@@ -187,7 +187,7 @@ public sealed partial class OrderGrain(
             return EventOutcome.NotFound;
         }
 
-        if (State.ProcessedEventIds.Contains(checkoutEvent.EventId))
+        if (State.ProcessedEvents.Any(e => e.Id == checkoutEvent.EventId))
         {
             logger.LogDebug("Event {EventId} for order {OrderId} already applied", checkoutEvent.EventId, OrderId);
             await FlushNotifications();
@@ -286,10 +286,15 @@ public sealed partial class OrderGrain(
 
     private void RememberEvent(string eventId)
     {
-        State.ProcessedEventIds.Add(eventId);
-        if (State.ProcessedEventIds.Count > OrderState.MaxRememberedEvents)
+        var now = clock.GetUtcNow();
+        State.ProcessedEvents.RemoveAll(e => e.At < now - OrderState.EventRetention);
+        State.ProcessedEvents.Add(new ProcessedEvent(eventId, now));
+        if (State.ProcessedEvents.Count > OrderState.MaxRememberedEvents)
         {
-            State.ProcessedEventIds.RemoveRange(0, State.ProcessedEventIds.Count - OrderState.MaxRememberedEvents);
+            logger.LogWarning(
+                "Order {OrderId} received more than {Max} provider events within {Retention}; the oldest ids are forgotten",
+                OrderId, OrderState.MaxRememberedEvents, OrderState.EventRetention);
+            State.ProcessedEvents.RemoveRange(0, State.ProcessedEvents.Count - OrderState.MaxRememberedEvents);
         }
     }
 

@@ -4,8 +4,14 @@ namespace KlmSocialPay.Grains.Orders;
 [GenerateSerializer]
 public sealed class OrderState
 {
-    /// <summary>How many provider event ids an order remembers for de-duplication.</summary>
-    public const int MaxRememberedEvents = 200;
+    /// <summary>
+    /// How long an order remembers a provider event id for de-duplication: longer than Stripe's retry period
+    /// (up to 3 days in live mode) and Meta's (about 36 hours).
+    /// </summary>
+    public static readonly TimeSpan EventRetention = TimeSpan.FromDays(7);
+
+    /// <summary>A cap on remembered event ids per order, far above what one order receives in the retention window.</summary>
+    public const int MaxRememberedEvents = 1000;
 
     [Id(0)] public bool Created { get; set; }
     [Id(1)] public ConversationKey? Conversation { get; set; }
@@ -23,7 +29,7 @@ public sealed class OrderState
     [Id(13)] public string CreatedBy { get; set; } = "";
     [Id(14)] public DateTimeOffset CreatedAt { get; set; }
     [Id(15)] public string? LinkRequestedBy { get; set; }
-    [Id(16)] public List<string> ProcessedEventIds { get; set; } = [];
+    [Id(16)] public List<ProcessedEvent> ProcessedEvents { get; set; } = [];
 
     /// <summary>Agent notifications decided but not yet handed to the agent grain; flushed after each write.</summary>
     [Id(17)] public List<AgentNotification> PendingNotifications { get; set; } = [];
@@ -31,3 +37,7 @@ public sealed class OrderState
     /// <summary>The link message the outbox is still sending, if any.</summary>
     [Id(18)] public LinkDelivery? PendingDelivery { get; set; }
 }
+
+/// <summary>A provider event the order applied, kept for <see cref="OrderState.EventRetention"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProcessedEvent([property: Id(0)] string Id, [property: Id(1)] DateTimeOffset At);

@@ -18,9 +18,20 @@ public static class OrderStateMachine
         (OrderStatus.Requested, OrderTrigger.PaymentSucceeded, OrderStatus.Paid),
 
         (OrderStatus.LinkSent, OrderTrigger.PaymentSucceeded, OrderStatus.Paid),
+        (OrderStatus.LinkSent, OrderTrigger.PaymentProcessing, OrderStatus.Processing),
         (OrderStatus.LinkSent, OrderTrigger.PaymentFailed, OrderStatus.Failed),
         (OrderStatus.LinkSent, OrderTrigger.LinkExpired, OrderStatus.Expired),
         (OrderStatus.LinkSent, OrderTrigger.Cancel, OrderStatus.Cancelled),
+
+        // A delayed payment method (SEPA Direct Debit) settles or fails days later.
+        (OrderStatus.Processing, OrderTrigger.PaymentSucceeded, OrderStatus.Paid),
+        (OrderStatus.Processing, OrderTrigger.PaymentFailed, OrderStatus.Failed),
+
+        // Refunds move forward only; the provider's refund events drive them.
+        (OrderStatus.Paid, OrderTrigger.PartialRefund, OrderStatus.PartiallyRefunded),
+        (OrderStatus.Paid, OrderTrigger.FullRefund, OrderStatus.Refunded),
+        (OrderStatus.PartiallyRefunded, OrderTrigger.PartialRefund, OrderStatus.PartiallyRefunded),
+        (OrderStatus.PartiallyRefunded, OrderTrigger.FullRefund, OrderStatus.Refunded),
 
         // A new link for an order whose link expired or whose payment failed.
         (OrderStatus.Expired, OrderTrigger.SendLink, OrderStatus.LinkSent),

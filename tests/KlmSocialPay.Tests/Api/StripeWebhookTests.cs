@@ -198,7 +198,7 @@ public sealed class StripeWebhookTests(ProductHost host) : IClassFixture<Product
         var order = await LinkSentOrder.Create(host, agent);
 
         await LinkSentOrder.PostSigned(client, order.Event(Completed, paymentStatus: "unpaid"));
-        Assert.Equal("link-sent", (await order.Read(agent)).Str("status"));
+        Assert.Equal("processing", (await order.Read(agent)).Str("status"));
 
         await LinkSentOrder.PostSigned(client, order.Event("checkout.session.async_payment_succeeded"));
         Assert.Equal("paid", (await order.Read(agent)).Str("status"));

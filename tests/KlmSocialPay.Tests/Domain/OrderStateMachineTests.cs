@@ -9,6 +9,13 @@ public sealed class OrderStateMachineTests
         { OrderStatus.Requested, OrderTrigger.Cancel, OrderStatus.Cancelled },
         { OrderStatus.Requested, OrderTrigger.PaymentSucceeded, OrderStatus.Paid },
         { OrderStatus.LinkSent, OrderTrigger.PaymentSucceeded, OrderStatus.Paid },
+        { OrderStatus.LinkSent, OrderTrigger.PaymentProcessing, OrderStatus.Processing },
+        { OrderStatus.Processing, OrderTrigger.PaymentSucceeded, OrderStatus.Paid },
+        { OrderStatus.Processing, OrderTrigger.PaymentFailed, OrderStatus.Failed },
+        { OrderStatus.Paid, OrderTrigger.PartialRefund, OrderStatus.PartiallyRefunded },
+        { OrderStatus.Paid, OrderTrigger.FullRefund, OrderStatus.Refunded },
+        { OrderStatus.PartiallyRefunded, OrderTrigger.PartialRefund, OrderStatus.PartiallyRefunded },
+        { OrderStatus.PartiallyRefunded, OrderTrigger.FullRefund, OrderStatus.Refunded },
         { OrderStatus.LinkSent, OrderTrigger.PaymentFailed, OrderStatus.Failed },
         { OrderStatus.LinkSent, OrderTrigger.LinkExpired, OrderStatus.Expired },
         { OrderStatus.LinkSent, OrderTrigger.Cancel, OrderStatus.Cancelled },
@@ -63,10 +70,31 @@ public sealed class OrderStateMachineTests
     }
 
     [Fact]
-    public void PaidOrder_NeverMovesAgain()
+    public void PaidOrder_MovesOnlyToRefunds()
     {
-        var exits = Enum.GetValues<OrderTrigger>().Where(t => OrderStateMachine.TryNext(OrderStatus.Paid, t, out _));
+        var exits = Enum.GetValues<OrderTrigger>()
+            .Where(t => OrderStateMachine.TryNext(OrderStatus.Paid, t, out _))
+            .ToHashSet();
+
+        Assert.Equal([OrderTrigger.PartialRefund, OrderTrigger.FullRefund], exits);
+    }
+
+    [Fact]
+    public void RefundedOrder_NeverMovesAgain()
+    {
+        var exits = Enum.GetValues<OrderTrigger>().Where(t => OrderStateMachine.TryNext(OrderStatus.Refunded, t, out _));
 
         Assert.Empty(exits);
+    }
+
+    [Fact]
+    public void PaidOrRefunded_NeverGoesBackToUnpaid()
+    {
+        var unpaid = new[] { OrderStatus.Requested, OrderStatus.LinkSent, OrderStatus.Processing, OrderStatus.Expired, OrderStatus.Cancelled, OrderStatus.Failed };
+        var settled = new[] { OrderStatus.Paid, OrderStatus.PartiallyRefunded, OrderStatus.Refunded };
+
+        var backwards = OrderStateMachine.Transitions.Where(t => settled.Contains(t.From) && unpaid.Contains(t.To));
+
+        Assert.Empty(backwards);
     }
 }
