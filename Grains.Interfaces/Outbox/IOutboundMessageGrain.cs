@@ -63,6 +63,11 @@ public interface IOutboundMessageGrain : IGrainWithStringKey
     /// </summary>
     Task ConfirmByEcho(string platformMessageId);
 
-    /// <summary>Stops retrying; a message already sent stays sent.</summary>
+    /// <summary>
+    /// Stops retrying; a message already sent stays sent. One-way, because the order calls it while this grain
+    /// may be calling the order: an awaited call would deadlock the two. A message in flight may still go out,
+    /// and the order, cancelled by then, ignores its delivery.
+    /// </summary>
+    [OneWay]
     Task Cancel();
 }

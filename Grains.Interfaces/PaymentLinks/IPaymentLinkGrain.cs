@@ -21,6 +21,11 @@ public interface IPaymentLinkGrain : IGrainWithStringKey
     /// <summary>Forwards an event to the order; <see cref="EventOutcome.NotFound"/> when the session is unknown.</summary>
     Task<EventOutcome> ApplyCheckoutEvent(CheckoutSessionEvent checkoutEvent);
 
-    /// <summary>Marks the session finished (paid, expired or replaced), which disarms the expiry reminder.</summary>
+    /// <summary>
+    /// Marks the session finished (paid, expired or replaced), which disarms the expiry reminder. One-way,
+    /// because the order calls it while this grain may be waiting on the order; if the call is lost, the
+    /// expiry reminder finds the order's link closed and closes the session then.
+    /// </summary>
+    [OneWay]
     Task Close();
 }
