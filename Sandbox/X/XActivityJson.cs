@@ -18,7 +18,7 @@ internal static partial class XActivityJson
     public const string SourceAppId = "3033300";
 
     /// <summary>
-    /// Compact JSON with non-ASCII text as raw UTF-8. X does not document its escaping; the product must verify
+    /// Compact JSON with non-ASCII text as raw UTF-8. X does not document its escaping, so the product must verify
     /// the signature over the raw bytes either way.
     /// </summary>
     private static readonly JsonSerializerOptions WireOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

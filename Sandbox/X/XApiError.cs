@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 namespace KlmSocialPay.Sandbox.X;
 
 /// <summary>
-/// An error answer of the X API v2 in its problem format: <c>type</c>, <c>title</c>, <c>detail</c> and
+/// An error response of the X API v2 in its problem format: <c>type</c>, <c>title</c>, <c>detail</c> and
 /// <c>status</c>, plus <c>errors[]</c> with the offending parameters for an invalid request. The detail
-/// texts are representative; X words them differently from case to case.
+/// texts are representative, because X words them differently from case to case.
 /// </summary>
 internal sealed record XApiError(int Status, JsonObject Body)
 {
@@ -61,7 +61,7 @@ internal sealed record XApiError(int Status, JsonObject Body)
     };
 }
 
-/// <summary>Raised inside the DM stand-in to answer with <see cref="Error"/>.</summary>
+/// <summary>Raised inside the DM stand-in to respond with <see cref="Error"/>.</summary>
 internal sealed class XApiException(XApiError error) : Exception(error.Body["detail"]?.GetValue<string>())
 {
     public XApiError Error { get; } = error;

@@ -73,7 +73,7 @@ internal sealed class XCustomerEndpoints(XStore store, XWebhookPoster poster, IO
             return problem;
         }
 
-        // Typing events have no id on X; the sandbox gives one so its log can refer to the delivery.
+        // Typing events have no id on X. The sandbox gives one so that its log can refer to the delivery.
         var inbound = new XInboundMessage(XIds.NewId(), userId, clock.UtcNow, TypingKind, null, false, null, null);
         var body = XActivityJson.Typing(options.Value.X.AccountId, userId, clock.RealUtcNow);
         return await DeliverAsync(inbound, body, cancellationToken);

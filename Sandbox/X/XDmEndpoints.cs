@@ -123,7 +123,7 @@ internal sealed class XDmEndpoints(
         }
     }
 
-    /// <summary>Requires <c>text</c>, <c>attachments</c> or both; text up to 10,000 code points, exactly one attachment with a media id.</summary>
+    /// <summary>Requires <c>text</c>, <c>attachments</c> or both: text of up to 10,000 code points, and exactly one attachment with a media id.</summary>
     private static (string? Text, IReadOnlyList<string> MediaIds) ValidateMessage(JsonObject body)
     {
         string? text = null;

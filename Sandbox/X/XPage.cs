@@ -81,7 +81,7 @@ internal static class XPage
         }
 
         function deliveryNote(message) {
-          if (message.webhookStatusCode) { return 'product answered HTTP ' + message.webhookStatusCode; }
+          if (message.webhookStatusCode) { return 'product responded HTTP ' + message.webhookStatusCode; }
           return message.webhookError || 'delivering…';
         }
 
@@ -107,7 +107,7 @@ internal static class XPage
             method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body || {}) });
           const result = await response.json();
           statusLine.textContent = response.ok
-            ? 'Sent event ' + result.eventId + '; the product answered HTTP ' + result.statusCode + '.'
+            ? 'Sent event ' + result.eventId + '; the product responded HTTP ' + result.statusCode + '.'
             : 'Not delivered: ' + (result.detail || response.status);
           await refresh();
         }
@@ -126,7 +126,7 @@ internal static class XPage
         document.getElementById('crc').addEventListener('click', async () => {
           const result = await fetch('/sandbox/x/crc-check', { method: 'POST' }).then(r => r.json());
           document.getElementById('crc-result').textContent = result.valid
-            ? 'Valid: the product answered the CRC in ' + result.elapsedMilliseconds + ' ms.'
+            ? 'Valid: the product responded to the CRC in ' + result.elapsedMilliseconds + ' ms.'
             : 'Invalid: ' + result.error;
         });
         userInput.addEventListener('change', refresh);

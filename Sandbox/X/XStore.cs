@@ -45,7 +45,7 @@ internal sealed class XStore
         }
     }
 
-    /// <summary>Records a customer event; a DM (not a typing indicator) also makes the user a known recipient.</summary>
+    /// <summary>Records a customer event. A DM, unlike a typing indicator, also makes the user a known recipient.</summary>
     public void RecordInbound(XInboundMessage message, DateTimeOffset receivedAt)
     {
         lock (gate)

@@ -44,7 +44,7 @@ internal sealed class XWebhookPoster(
 
     public const string SignatureHeader = "x-twitter-webhooks-signature";
 
-    /// <summary>Time X allows for the answer to a CRC GET.</summary>
+    /// <summary>Time X allows for the response to a CRC GET.</summary>
     public static readonly TimeSpan CrcDeadline = TimeSpan.FromSeconds(3);
 
     private XSandboxOptions X => options.Value.X;
@@ -72,7 +72,7 @@ internal sealed class XWebhookPoster(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            result = new XWebhookResult(null, $"The webhook at {X.WebhookUrl} did not answer within {X.WebhookTimeout}.");
+            result = new XWebhookResult(null, $"The webhook at {X.WebhookUrl} did not respond within {X.WebhookTimeout}.");
         }
         catch (HttpRequestException exception)
         {
@@ -93,7 +93,7 @@ internal sealed class XWebhookPoster(
         return result;
     }
 
-    /// <summary>Sends <c>GET {WebhookUrl}?crc_token=…</c> and checks the answer as X does.</summary>
+    /// <summary>Sends <c>GET {WebhookUrl}?crc_token=…</c> and checks the response as X does.</summary>
     public async Task<XCrcCheckResult> CheckCrcAsync(CancellationToken cancellationToken)
     {
         var crcToken = Guid.NewGuid().ToString();
@@ -117,7 +117,7 @@ internal sealed class XWebhookPoster(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Failed($"The webhook at {X.WebhookUrl} did not answer the CRC GET within {X.WebhookTimeout}.");
+            return Failed($"The webhook at {X.WebhookUrl} did not respond to the CRC GET within {X.WebhookTimeout}.");
         }
         catch (HttpRequestException exception)
         {
@@ -131,11 +131,11 @@ internal sealed class XWebhookPoster(
         string? error = null;
         if (statusCode != 200)
         {
-            error = $"The product answered HTTP {statusCode}; X requires 200.";
+            error = $"The product returned HTTP {statusCode}, but X requires 200.";
         }
         else if (contentType != "application/json")
         {
-            error = $"The product answered Content-Type '{contentType}'; X requires application/json.";
+            error = $"The product returned Content-Type '{contentType}', but X requires application/json.";
         }
         else if (received is null)
         {
@@ -147,10 +147,10 @@ internal sealed class XWebhookPoster(
         }
         else if (!withinDeadline)
         {
-            error = $"The product answered after {elapsed} ms; X allows {CrcDeadline.TotalMilliseconds} ms.";
+            error = $"The product responded after {elapsed} ms, but X allows {CrcDeadline.TotalMilliseconds} ms.";
         }
 
-        logger.LogInformation("X sandbox CRC check answered HTTP {StatusCode} in {ElapsedMilliseconds} ms, valid {Valid}", statusCode, elapsed, error is null);
+        logger.LogInformation("X sandbox CRC check got HTTP {StatusCode} in {ElapsedMilliseconds} ms, valid {Valid}", statusCode, elapsed, error is null);
         return new XCrcCheckResult(error is null, crcToken, expected, received, statusCode, contentType, elapsed, withinDeadline, error);
 
         XCrcCheckResult Failed(string reason)

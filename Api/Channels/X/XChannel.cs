@@ -2,7 +2,7 @@ namespace KlmSocialPay.Api.Channels.X;
 
 /// <summary>
 /// X (Twitter) direct messages: the Account Activity webhook that brings customer DMs in, and the API v2
-/// client that sends payment links out. The API's wiring calls these two methods; nothing else refers to X.
+/// client that sends payment links out. The API's wiring calls these two methods, and nothing else refers to X.
 /// </summary>
 public static class XChannel
 {

@@ -5,7 +5,7 @@ public sealed class XOptions
 {
     public const string SectionName = "X";
 
-    /// <summary>Base URL of the X API v2; the sandbox's <c>/sandbox/x</c> in Development.</summary>
+    /// <summary>Base URL of the X API v2, which is the sandbox's <c>/sandbox/x</c> in Development.</summary>
     public string ApiBase { get; set; } = "https://api.x.com";
 
     /// <summary>

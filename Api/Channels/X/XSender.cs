@@ -21,12 +21,12 @@ public sealed class XSender(
     public const string HttpClientName = "x";
 
     /// <summary>
-    /// X's limit for DM text. X documents 10,000 characters without naming the unit; this counts Unicode
-    /// code points.
+    /// X's limit for DM text. X documents 10,000 characters without naming the unit, so this counts
+    /// Unicode code points.
     /// </summary>
     public const int MaxTextLength = 10_000;
 
-    /// <summary>How long the channel pauses after a 429 that carries neither <c>x-rate-limit-reset</c> nor <c>Retry-After</c>.</summary>
+    /// <summary>How long the channel pauses after a 429 response that carries neither <c>x-rate-limit-reset</c> nor <c>Retry-After</c>.</summary>
     public static readonly TimeSpan DefaultRateLimitPause = TimeSpan.FromSeconds(60);
 
     public Channel Channel => Channel.X;
@@ -70,7 +70,7 @@ public sealed class XSender(
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
-            logger.LogWarning("X API gave no answer for message {MessageId}: {ErrorType}", message.MessageId, ex.GetType().Name);
+            logger.LogWarning("X API did not respond to message {MessageId}: {ErrorType}", message.MessageId, ex.GetType().Name);
             throw NoAnswer();
         }
 
@@ -84,7 +84,7 @@ public sealed class XSender(
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
             {
                 logger.LogWarning(
-                    "X API answer for message {MessageId} broke off after HTTP {StatusCode}: {ErrorType}",
+                    "X API response to message {MessageId} was cut off after HTTP {StatusCode}: {ErrorType}",
                     message.MessageId, (int)response.StatusCode, ex.GetType().Name);
                 throw response.IsSuccessStatusCode
                     ? NoAnswer()
@@ -96,10 +96,10 @@ public sealed class XSender(
                 if (TryRead<SendResponse>(payload)?.Data?.DmEventId is not { Length: > 0 } eventId)
                 {
                     logger.LogWarning(
-                        "X API answered HTTP {StatusCode} without a dm_event_id for message {MessageId}",
+                        "X API returned HTTP {StatusCode} without a dm_event_id for message {MessageId}",
                         (int)response.StatusCode, message.MessageId);
                     throw new ChannelSendException(
-                        "no-event-id", "X answered without a dm_event_id; the message may have been sent.", SendFailureKind.Unknown);
+                        "no-event-id", "X returned no dm_event_id, so the message may have been sent.", SendFailureKind.Unknown);
                 }
 
                 logger.LogInformation(
@@ -110,7 +110,7 @@ public sealed class XSender(
 
             var failure = ToSendException(response.StatusCode, RetryAfter(response.Headers, clock.GetUtcNow()), TryRead<XProblem>(payload));
             logger.LogWarning(
-                "X API refused message {MessageId} with HTTP {StatusCode} ({FailureKind})",
+                "X API rejected message {MessageId} with HTTP {StatusCode} ({FailureKind})",
                 message.MessageId, (int)response.StatusCode, failure.Kind);
             throw failure;
         }
@@ -138,25 +138,25 @@ public sealed class XSender(
     }
 
     /// <summary>
-    /// Maps an X API v2 error answer to a send failure. 403 means the recipient does not accept DMs from
+    /// Maps an X API v2 error response to a send failure. 403 means the recipient does not accept DMs from
     /// the account or blocked it, 401 an invalid or expired user token, 429 a rate limit
     /// (200 requests per 15 minutes per user, 1,000 per 24 hours per user and 15,000 per 24 hours per app).
     /// </summary>
     internal static ChannelSendException ToSendException(HttpStatusCode status, TimeSpan? retryAfter, XProblem? problem)
     {
         var code = $"http-{(int)status}";
-        var answered = problem?.Describe() is { } description ? $" X answered: {description}" : "";
+        var returned = problem?.Describe() is { } description ? $" X returned: {description}" : "";
         return (int)status switch
         {
             403 => new ChannelSendException(code,
-                "The customer does not accept direct messages from this account, or has blocked it." + answered,
+                "The customer does not accept direct messages from this account, or has blocked it." + returned,
                 SendFailureKind.Permanent, rule: "x-dm-not-allowed"),
             401 => new ChannelSendException(code,
-                "X rejected the user access token (X:UserAccessToken): it is invalid, expired or lacks the dm.write scope." + answered,
+                "X rejected the user access token (X:UserAccessToken): it is invalid, expired or lacks the dm.write scope." + returned,
                 SendFailureKind.Permanent),
-            429 => new ChannelSendException(code, "X rate limit reached." + answered, SendFailureKind.RateLimited, retryAfter ?? DefaultRateLimitPause),
-            >= 500 => new ChannelSendException(code, $"X failed with HTTP {(int)status}." + answered, SendFailureKind.Transient),
-            _ => new ChannelSendException(code, $"X refused the message with HTTP {(int)status}." + answered, SendFailureKind.Permanent),
+            429 => new ChannelSendException(code, "X rate limit reached." + returned, SendFailureKind.RateLimited, retryAfter ?? DefaultRateLimitPause),
+            >= 500 => new ChannelSendException(code, $"X failed with HTTP {(int)status}." + returned, SendFailureKind.Transient),
+            _ => new ChannelSendException(code, $"X rejected the message with HTTP {(int)status}." + returned, SendFailureKind.Permanent),
         };
     }
 
@@ -183,7 +183,12 @@ public sealed class XSender(
             wait = date - now;
         }
 
-        return wait is null ? null : wait < MinimumPause ? MinimumPause : wait;
+        if (wait is null)
+        {
+            return null;
+        }
+
+        return wait < MinimumPause ? MinimumPause : wait;
     }
 
     private static readonly TimeSpan MinimumPause = TimeSpan.FromSeconds(1);
@@ -192,7 +197,7 @@ public sealed class XSender(
     private const long MaxUnixSeconds = 253_402_300_799;
 
     private static ChannelSendException NoAnswer() =>
-        new("no-answer", "The X API did not answer; the message may have been sent.", SendFailureKind.Unknown);
+        new("no-answer", "The X API did not respond, so the message may have been sent.", SendFailureKind.Unknown);
 
     private static string Truncate(string text, int maxCodePoints)
     {

@@ -7,7 +7,7 @@ using KlmSocialPay.Api.Webhooks;
 namespace KlmSocialPay.Api.Channels.X;
 
 /// <summary>
-/// The Account Activity webhook. <c>GET /webhooks/x?crc_token=…</c> answers X's challenge-response check;
+/// The Account Activity webhook. <c>GET /webhooks/x?crc_token=…</c> responds to X's challenge-response check (CRC);
 /// <c>POST /webhooks/x</c> verifies the signature and appends each customer direct message to its
 /// conversation. The account's own messages, typing and read indicators, tweets, follows and any other
 /// activity the subscription delivers are acknowledged with 200 and skipped.
@@ -20,12 +20,12 @@ public static class XWebhook
     /// </summary>
     public const int MaxBodyBytes = 8 * 1024 * 1024;
 
-    /// <summary>Longest <c>crc_token</c> accepted; X sends a short random token.</summary>
+    /// <summary>Longest <c>crc_token</c> accepted. X sends a short random token.</summary>
     public const int MaxCrcTokenLength = 1024;
 
     public static IEndpointRouteBuilder MapXWebhook(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/webhooks/x", AnswerCrc).WithTags("Webhooks").WithName("XCrcCheck").AllowAnonymous();
+        endpoints.MapGet("/webhooks/x", RespondToCrc).WithTags("Webhooks").WithName("XCrcCheck").AllowAnonymous();
         endpoints.MapPost("/webhooks/x", Receive)
             .WithTags("Webhooks")
             .WithName("XWebhook")
@@ -39,7 +39,7 @@ public static class XWebhook
     /// 3 seconds and stops delivering to a webhook that fails the check, so this touches neither Orleans
     /// nor storage.
     /// </summary>
-    internal static Results<ContentHttpResult, ProblemHttpResult> AnswerCrc(HttpRequest request, IOptions<XOptions> options, ILoggerFactory loggers)
+    internal static Results<ContentHttpResult, ProblemHttpResult> RespondToCrc(HttpRequest request, IOptions<XOptions> options, ILoggerFactory loggers)
     {
         var crcToken = request.Query["crc_token"].ToString();
         if (string.IsNullOrEmpty(crcToken))
@@ -121,8 +121,8 @@ public static class XWebhook
             return problem;
         }
 
-        // X does not guarantee order, so each customer's messages are applied by created_timestamp
-        // (body order for equal times); different customers in parallel.
+        // X does not guarantee order, so each customer's messages are applied by created_timestamp, in body
+        // order for equal times. Different customers are applied in parallel.
         await Task.WhenAll(messages
             .GroupBy(m => m.Key)
             .Select(async conversation =>
@@ -216,8 +216,8 @@ public static class XWebhook
             var runes = text.EnumerateRunes().ToList();
             if (end <= runes.Count)
             {
-                var kept = runes.Take(start).Concat(runes.Skip(end));
-                return string.Concat(kept.Select(rune => rune.ToString())).Trim();
+                var remainingRunes = runes.Take(start).Concat(runes.Skip(end));
+                return string.Concat(remainingRunes.Select(rune => rune.ToString())).Trim();
             }
         }
 
