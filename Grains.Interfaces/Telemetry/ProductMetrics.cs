@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using KlmSocialPay.Grains.Conversations;
 using KlmSocialPay.Grains.Orders;
 
@@ -83,6 +84,10 @@ public static class ProductMetrics
     /// </summary>
     public static readonly IReadOnlyList<double> LinkToPaidBuckets =
         [30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400];
+
+    /// <summary>Each status in kebab case (<c>link-sent</c>), as the API writes it.</summary>
+    private static readonly Dictionary<OrderStatus, string> StatusNames = Enum.GetValues<OrderStatus>()
+        .ToDictionary(status => status, status => JsonNamingPolicy.KebabCaseLower.ConvertName(status.ToString()));
 
     private static readonly Meter Meter = new(MeterName);
 
@@ -181,14 +186,5 @@ public static class ProductMetrics
         _ => "unknown",
     };
 
-    private static string Name(OrderStatus status) => status switch
-    {
-        OrderStatus.Requested => "requested",
-        OrderStatus.LinkSent => "link-sent",
-        OrderStatus.Paid => "paid",
-        OrderStatus.Expired => "expired",
-        OrderStatus.Cancelled => "cancelled",
-        OrderStatus.Failed => "failed",
-        _ => "unknown",
-    };
+    private static string Name(OrderStatus status) => StatusNames.GetValueOrDefault(status, "unknown");
 }

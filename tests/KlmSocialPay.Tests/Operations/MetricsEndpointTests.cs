@@ -35,12 +35,15 @@ public sealed class MetricsEndpointTests(OperationsHost host)
         Assert.True(SampleValue(line) >= 1, line);
     }
 
-    [Fact]
-    public async Task Metrics_ListOrderTransitions()
+    [Theory]
+    [InlineData(OrderStatus.LinkSent, OrderStatus.Paid, "link-sent", "paid")]
+    [InlineData(OrderStatus.LinkSent, OrderStatus.Processing, "link-sent", "processing")]
+    [InlineData(OrderStatus.Paid, OrderStatus.PartiallyRefunded, "paid", "partially-refunded")]
+    public async Task Metrics_ListOrderTransitions(OrderStatus from, OrderStatus to, string fromTag, string toTag)
     {
-        ProductMetrics.RecordOrderTransition(OrderStatus.LinkSent, OrderStatus.Paid);
+        ProductMetrics.RecordOrderTransition(from, to);
 
-        var line = await ScrapeLine("klmsocialpay_orders_transitions_total", "from=\"link-sent\"", "to=\"paid\"");
+        var line = await ScrapeLine("klmsocialpay_orders_transitions_total", $"from=\"{fromTag}\"", $"to=\"{toTag}\"");
         Assert.True(SampleValue(line) >= 1, line);
     }
 
