@@ -116,7 +116,7 @@ public static class ProductMetrics
 
     /// <summary>
     /// Counts one order status change. <paramref name="from"/> is null for the order's first status.
-    /// Call it once the new status is persisted, so a retried call is not counted twice.
+    /// Call it where the grain changes the status, so a duplicate event, which changes nothing, is not counted.
     /// </summary>
     public static void RecordOrderTransition(OrderStatus? from, OrderStatus to) =>
         OrderTransitions.Add(1, Tag("from", from is { } status ? Name(status) : NoStatus), Tag("to", Name(to)));
