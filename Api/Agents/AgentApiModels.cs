@@ -25,6 +25,14 @@ public sealed record PaymentResponse(string CheckoutSessionId, string? PaymentIn
 
 public sealed record AlertResponse(DateTimeOffset At, string Code, string Detail);
 
+/// <summary>A refund: <c>status</c> is Stripe's (pending, succeeded, failed, canceled); the amount is in minor units.</summary>
+public sealed record RefundResponse(string Id, long Amount, string Status, string? RequestedBy, DateTimeOffset RequestedAt, string? FailureReason);
+
+public sealed record DisputeResponse(string Id, long? Amount, string Status, string? Reason, DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt);
+
+/// <summary>The body of <c>POST /api/orders/{orderId}/refunds</c>: the amount to refund, in minor units.</summary>
+public sealed record RefundRequestBody(long? Amount);
+
 public sealed record ConversationRefResponse(string Channel, string CustomerId);
 
 /// <summary>An order as the agent app shows it.</summary>
@@ -43,7 +51,10 @@ public sealed record OrderResponse(
     PaymentResponse? Payment,
     IReadOnlyList<AlertResponse> Alerts,
     string CreatedBy,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    MoneyResponse Refunded,
+    IReadOnlyList<RefundResponse> Refunds,
+    IReadOnlyList<DisputeResponse> Disputes)
 {
     public static OrderResponse From(OrderSnapshot order) => new(
         order.Id,
@@ -68,7 +79,10 @@ public sealed record OrderResponse(
             : null,
         [.. order.Alerts.Select(a => new AlertResponse(a.At, a.Code, a.Detail))],
         order.CreatedBy,
-        order.CreatedAt);
+        order.CreatedAt,
+        new MoneyResponse(order.RefundedAmount, order.Total.Currency),
+        [.. order.Refunds.Select(r => new RefundResponse(r.RefundId, r.Amount, r.Status, r.RequestedBy, r.RequestedAt, r.FailureReason))],
+        [.. order.Disputes.Select(d => new DisputeResponse(d.DisputeId, d.Amount, d.Status, d.Reason, d.OpenedAt, d.ClosedAt))]);
 }
 
 /// <summary>

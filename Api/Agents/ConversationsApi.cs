@@ -6,11 +6,6 @@ namespace KlmSocialPay.Api.Agents;
 /// <summary>Agent routes on conversations: read one, and create an order in it.</summary>
 public static class ConversationsApi
 {
-    /// <summary>Web defaults, except that a number sent as a string ("4500") is an error: amounts are integers.</summary>
-    private static readonly JsonSerializerOptions StrictJson = new(JsonSerializerDefaults.Web)
-    {
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
-    };
 
     public static RouteGroupBuilder MapConversationsApi(this RouteGroupBuilder api)
     {
@@ -56,7 +51,7 @@ public static class ConversationsApi
         CreateOrderRequest? body;
         try
         {
-            body = await request.ReadFromJsonAsync<CreateOrderRequest>(StrictJson, request.HttpContext.RequestAborted);
+            body = await request.ReadFromJsonAsync<CreateOrderRequest>(StrictJson.Options, request.HttpContext.RequestAborted);
         }
         catch (JsonException ex)
         {

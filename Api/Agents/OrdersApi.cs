@@ -11,6 +11,7 @@ public static class OrdersApi
         orders.MapGet("/", GetOrder).WithName("GetOrder");
         orders.MapPost("/payment-link", RequestPaymentLink).WithName("RequestPaymentLink");
         orders.MapPost("/cancel", CancelOrder).WithName("CancelOrder");
+        orders.MapPost("/refunds", RequestRefund).WithName("RequestRefund").Accepts<RefundRequestBody>("application/json");
         return api;
     }
 
@@ -38,6 +39,46 @@ public static class OrdersApi
         return order.PendingDelivery is null
             ? TypedResults.Ok(OrderResponse.From(order))
             : TypedResults.Accepted($"/api/orders/{orderId}", OrderResponse.From(order));
+    }
+
+    /// <summary>
+    /// Asks Stripe for a refund of <c>amount</c> minor units (at most what is left) and answers 202 with the
+    /// refund pending: the order moves to <c>partially-refunded</c> or <c>refunded</c> when Stripe's refund
+    /// events arrive.
+    /// </summary>
+    internal static async Task<Results<Accepted<OrderResponse>, ProblemHttpResult, ValidationProblem>> RequestRefund(
+        string orderId, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!OrderIds.IsOrderId(orderId))
+        {
+            return Problems.NotFound($"Order {orderId} does not exist.");
+        }
+
+        RefundRequestBody? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync<RefundRequestBody>(StrictJson.Options, request.HttpContext.RequestAborted);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return TypedResults.ValidationProblem(JsonErrors.FromException(ex));
+        }
+        catch (InvalidOperationException)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["body"] = ["Send the refund as JSON with 'Content-Type: application/json'."] });
+        }
+
+        if (body?.Amount is not { } amount || amount <= 0)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["amount"] = ["The amount is required: a positive integer in minor units of the order's currency."],
+            });
+        }
+
+        var order = await grains.GetGrain<IOrderGrain>(orderId).RequestRefund(user.AgentId(), amount);
+        return TypedResults.Accepted($"/api/orders/{orderId}", OrderResponse.From(order));
     }
 
     internal static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> CancelOrder(

@@ -56,6 +56,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
             new() { ["orderId"] = e.OrderId, ["code"] = e.Code, ["retryable"] = e.Retryable, ["orderStatus"] = Kebab(OrderStatus.Requested) }),
         LinkDeliveryInProgressException e => (StatusCodes.Status409Conflict, "Delivery in progress", e.Message,
             new() { ["orderId"] = e.OrderId, ["messageId"] = e.MessageId }),
+        Grains.Payments.RefundNotAllowedException e => (StatusCodes.Status409Conflict, "Refund not allowed", e.Message, new() { ["orderId"] = e.OrderId }),
         PaymentProviderException e => (StatusCodes.Status502BadGateway, "Payment provider failed", e.Message, new() { ["code"] = e.Code }),
         BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, new()),
         InconsistentStateException or OrleansException or TimeoutException or SiloUnavailableException =>

@@ -81,6 +81,36 @@ public sealed class StripeCheckoutProvider(
         return new CheckoutSession(session.Id, session.Url, new DateTimeOffset(session.ExpiresAt, TimeSpan.Zero), [.. session.PaymentMethodTypes ?? []]);
     }
 
+    public async Task<CreatedRefund> CreateRefund(RefundRequest request, CancellationToken cancellationToken)
+    {
+        var createOptions = new RefundCreateOptions
+        {
+            PaymentIntent = request.PaymentIntentId,
+            Amount = StripeAmounts.ToStripe(request.Currency, request.Amount),
+            Metadata = new Dictionary<string, string> { ["order_id"] = request.OrderId },
+        };
+
+        try
+        {
+            var refund = await new RefundService(stripe).CreateAsync(
+                createOptions, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, cancellationToken);
+            logger.LogInformation("Stripe created refund {RefundId} for order {OrderId}, status {RefundStatus}", refund.Id, request.OrderId, refund.Status);
+            return new CreatedRefund(refund.Id, refund.Status);
+        }
+        catch (StripeException ex)
+        {
+            logger.LogError(
+                "Stripe rejected the refund for order {OrderId}: {StripeErrorType} {StripeErrorCode} (HTTP {StatusCode})",
+                request.OrderId, ex.StripeError?.Type, ex.StripeError?.Code, (int)ex.HttpStatusCode);
+            throw new PaymentProviderException(ex.StripeError?.Code ?? "stripe_error", ex.StripeError?.Message ?? ex.Message);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            logger.LogError(ex, "Stripe could not be reached to refund order {OrderId}", request.OrderId);
+            throw new PaymentProviderException("unreachable", "The payment provider could not be reached; try again.");
+        }
+    }
+
     public async Task ExpireSession(string checkoutSessionId, CancellationToken cancellationToken)
     {
         try

@@ -1,6 +1,7 @@
 using KlmSocialPay.Api.Payments;
 using Stripe;
 using KlmSocialPay.Api.Agents;
+using KlmSocialPay.Grains.Payments;
 using Stripe.Checkout;
 
 namespace KlmSocialPay.Api.Webhooks;
@@ -22,6 +23,15 @@ public static class StripeWebhook
         [EventTypes.CheckoutSessionAsyncPaymentSucceeded] = CheckoutEventKind.AsyncPaymentSucceeded,
         [EventTypes.CheckoutSessionAsyncPaymentFailed] = CheckoutEventKind.AsyncPaymentFailed,
         [EventTypes.CheckoutSessionExpired] = CheckoutEventKind.Expired,
+    };
+
+    private static readonly Dictionary<string, PaymentEventKind> PaymentTypes = new(StringComparer.Ordinal)
+    {
+        [EventTypes.RefundUpdated] = PaymentEventKind.RefundUpdated,
+        [EventTypes.RefundFailed] = PaymentEventKind.RefundFailed,
+        [EventTypes.ChargeRefunded] = PaymentEventKind.ChargeRefunded,
+        [EventTypes.ChargeDisputeCreated] = PaymentEventKind.DisputeCreated,
+        [EventTypes.ChargeDisputeClosed] = PaymentEventKind.DisputeClosed,
     };
 
     public static IEndpointRouteBuilder MapStripeWebhook(this IEndpointRouteBuilder endpoints)
@@ -88,7 +98,12 @@ public static class StripeWebhook
             return Problems.BadRequest("Malformed body", "The event has no 'id' or no 'type'.");
         }
 
-        if (!HandledTypes.TryGetValue(stripeEvent.Type ?? "", out var kind))
+        if (PaymentTypes.TryGetValue(stripeEvent.Type, out var paymentKind))
+        {
+            return await RoutePaymentEvent(stripeEvent, paymentKind, grains, logger);
+        }
+
+        if (!HandledTypes.TryGetValue(stripeEvent.Type, out var kind))
         {
             logger.LogDebug("Stripe event {EventId} of type {EventType} not handled", stripeEvent.Id, stripeEvent.Type);
             return TypedResults.Ok();
@@ -148,6 +163,54 @@ public static class StripeWebhook
             "Stripe event {EventId} ({EventType}) for session {CheckoutSessionId} and order {OrderId}: {Outcome}",
             stripeEvent.Id, stripeEvent.Type, session.Id, orderId, outcome);
         return TypedResults.Ok();
+    }
+
+    /// <summary>
+    /// Routes a refund, charge or dispute event to its order: by the <c>order_id</c> the product put in the
+    /// refund's metadata, else by the PaymentIntent the order was paid with.
+    /// </summary>
+    private static async Task<Results<Ok, ProblemHttpResult>> RoutePaymentEvent(
+        Event stripeEvent, PaymentEventKind kind, IGrainFactory grains, ILogger logger)
+    {
+        var paymentEvent = stripeEvent.Data?.Object switch
+        {
+            Refund refund => new PaymentEvent(stripeEvent.Id, kind, refund.Id, refund.PaymentIntentId, refund.Status,
+                StripeAmounts.FromStripe(refund.Currency?.ToUpperInvariant(), refund.Amount), refund.Currency?.ToUpperInvariant(),
+                refund.FailureReason, new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero)),
+            Charge charge => new PaymentEvent(stripeEvent.Id, kind, charge.Id, charge.PaymentIntentId, charge.Status,
+                StripeAmounts.FromStripe(charge.Currency?.ToUpperInvariant(), charge.AmountRefunded), charge.Currency?.ToUpperInvariant(),
+                null, new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero)),
+            Dispute dispute => new PaymentEvent(stripeEvent.Id, kind, dispute.Id, dispute.PaymentIntentId, dispute.Status,
+                StripeAmounts.FromStripe(dispute.Currency?.ToUpperInvariant(), dispute.Amount), dispute.Currency?.ToUpperInvariant(),
+                dispute.Reason, new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero)),
+            _ => null,
+        };
+        if (paymentEvent is null)
+        {
+            return Problems.BadRequest("Malformed event", $"The data.object of a {stripeEvent.Type} event is not the expected Stripe object.");
+        }
+
+        var orderId = (stripeEvent.Data!.Object as Refund)?.Metadata?.GetValueOrDefault("order_id");
+        if (!OrderIds.IsOrderId(orderId) && paymentEvent.PaymentIntentId is { } paymentIntentId)
+        {
+            orderId = await grains.GetGrain<IPaymentIntentGrain>(paymentIntentId).GetOrderId();
+        }
+
+        if (!OrderIds.IsOrderId(orderId))
+        {
+            logger.LogInformation(
+                "Stripe event {EventId} ({EventType}) for {ObjectId} names no KlmSocialPay payment; ignored",
+                stripeEvent.Id, stripeEvent.Type, paymentEvent.ObjectId);
+            return TypedResults.Ok();
+        }
+
+        var outcome = await grains.GetGrain<IOrderGrain>(orderId).ApplyPaymentEvent(paymentEvent);
+        logger.LogInformation(
+            "Stripe event {EventId} ({EventType}) for {ObjectId} and order {OrderId}: {Outcome}",
+            stripeEvent.Id, stripeEvent.Type, paymentEvent.ObjectId, orderId, outcome);
+        return outcome == EventOutcome.NotFound
+            ? Problems.NotFound($"Order {orderId} of {paymentEvent.ObjectId} does not exist here.")
+            : TypedResults.Ok();
     }
 
     /// <summary>The part after the dot of an API version such as <c>2026-10-28.endive</c>.</summary>

@@ -8,6 +8,9 @@ public enum NotificationType
     LinkExpired,
     PaymentMismatch,
     LinkDeliveryFailed,
+    RefundFailed,
+    DisputeOpened,
+    DisputeClosed,
 }
 
 /// <summary>

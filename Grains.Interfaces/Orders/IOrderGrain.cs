@@ -35,6 +35,16 @@ public interface IOrderGrain : IGrainWithStringKey
     /// <summary>Expires the link when the session's expiry passed with no word from the provider.</summary>
     Task ExpireLinkAfterDeadline(string checkoutSessionId);
 
+    /// <summary>
+    /// Asks the provider to refund <paramref name="amount"/> minor units. The order records the refund as
+    /// pending; its status moves only when the provider's refund events arrive.
+    /// </summary>
+    /// <exception cref="RefundNotAllowedException">The order is not paid, or the amount is more than what is left.</exception>
+    Task<OrderSnapshot> RequestRefund(string agentId, long amount);
+
+    /// <summary>Applies a refund or dispute event, at most once per event id.</summary>
+    Task<EventOutcome> ApplyPaymentEvent(Payments.PaymentEvent paymentEvent);
+
     /// <summary>Called by the outbox when a retried link message was accepted by the platform.</summary>
     Task OnLinkDelivered(string messageId, SentMessage sent);
 

@@ -112,4 +112,7 @@ public sealed record OrderSnapshot(
     [property: Id(11)] IReadOnlyList<OrderAlert> Alerts,
     [property: Id(12)] string CreatedBy,
     [property: Id(13)] DateTimeOffset CreatedAt,
-    [property: Id(14)] LinkDelivery? PendingDelivery);
+    [property: Id(14)] LinkDelivery? PendingDelivery,
+    [property: Id(15)] long RefundedAmount,
+    [property: Id(16)] IReadOnlyList<Payments.RefundRecord> Refunds,
+    [property: Id(17)] IReadOnlyList<Payments.DisputeRecord> Disputes);

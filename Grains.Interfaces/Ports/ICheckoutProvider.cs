@@ -23,6 +23,19 @@ public sealed record CheckoutSession(
     [property: Id(2)] DateTimeOffset ExpiresAt,
     [property: Id(3)] IReadOnlyList<string> PaymentMethodTypes);
 
+/// <summary>A refund of part or all of a payment, in ISO minor units of the payment's currency.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RefundRequest(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string PaymentIntentId,
+    [property: Id(2)] long Amount,
+    [property: Id(3)] string Currency,
+    [property: Id(4)] string IdempotencyKey);
+
+/// <summary>A refund the provider created; its final status comes by webhook.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CreatedRefund([property: Id(0)] string Id, [property: Id(1)] string Status);
+
 /// <summary>
 /// The payment service provider, seen from the domain. The Stripe implementation lives at the API's edge,
 /// so no grain sees a Stripe type.
@@ -33,6 +46,8 @@ public interface ICheckoutProvider
 
     /// <summary>Expires an open session so it can no longer be paid. An already expired session is not an error.</summary>
     Task ExpireSession(string checkoutSessionId, CancellationToken cancellationToken);
+
+    Task<CreatedRefund> CreateRefund(RefundRequest request, CancellationToken cancellationToken);
 }
 
 /// <summary>Raised when the payment provider rejects or fails a request. The API answers 502.</summary>

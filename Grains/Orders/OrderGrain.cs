@@ -191,6 +191,7 @@ public sealed partial class OrderGrain(
         {
             logger.LogDebug("Event {EventId} for order {OrderId} already applied", checkoutEvent.EventId, OrderId);
             await FlushNotifications();
+            await IndexPaymentIntent();
             return EventOutcome.Duplicate;
         }
 
@@ -199,6 +200,7 @@ public sealed partial class OrderGrain(
         RememberEvent(checkoutEvent.EventId);
         await order.WriteStateAsync();
         await FlushNotifications();
+        await IndexPaymentIntent();
         return outcome;
     }
 
@@ -324,5 +326,6 @@ public sealed partial class OrderGrain(
     private OrderSnapshot Snapshot() => new(
         OrderId, State.Conversation!, State.BookingReference, State.Language, State.Status, State.Total,
         [.. State.Items], [.. State.History], State.PaymentLink, State.LastDeliveryFailure, State.Payment,
-        [.. State.Alerts], State.CreatedBy, State.CreatedAt, State.PendingDelivery);
+        [.. State.Alerts], State.CreatedBy, State.CreatedAt, State.PendingDelivery,
+        State.RefundedAmount, [.. State.Refunds], [.. State.Disputes]);
 }

@@ -36,6 +36,15 @@ public sealed class OrderState
 
     /// <summary>The link message the outbox is still sending, if any.</summary>
     [Id(18)] public LinkDelivery? PendingDelivery { get; set; }
+
+    [Id(19)] public List<Payments.RefundRecord> Refunds { get; set; } = [];
+
+    /// <summary>Refunded minor units as the provider reported them; it never shrinks.</summary>
+    [Id(20)] public long RefundedAmount { get; set; }
+
+    [Id(21)] public int RefundAttempts { get; set; }
+    [Id(22)] public List<Payments.DisputeRecord> Disputes { get; set; } = [];
+    [Id(23)] public bool PaymentIntentIndexed { get; set; }
 }
 
 /// <summary>A provider event the order applied, kept for <see cref="OrderState.EventRetention"/>.</summary>
