@@ -208,6 +208,17 @@ public sealed class XWebhookTests(ProductHost host) : IClassFixture<ProductHost>
         Assert.Equal("media", message["attachments"]![0]!.GetValue<string>());
     }
 
+    [Fact]
+    public void MediaLink_WithoutUrl_IsCutByCodePointIndices()
+    {
+        // The emoji is one code point but two UTF-16 units, so UTF-16 offsets would cut one character late.
+        var data = new XWebhook.MessageData(
+            "😀 hi https://t.co/abcdefghij",
+            new XWebhook.MessageAttachment("media", new XWebhook.AttachedMedia(null, [5, 28])));
+
+        Assert.Equal("😀 hi", XWebhook.CustomerText(data));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
