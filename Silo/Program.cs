@@ -38,6 +38,7 @@ builder.Services.AddOptions<ConversationOptions>()
     .ValidateOnStart();
 builder.Services.AddKlmSocialPayApi(builder.Configuration);
 builder.AddKlmSocialPayOperations();
+builder.Services.AddHostedService<ReconciliationSchedule>();
 builder.Services.AddHealthChecks()
     .AddCheck<ClusterHealthCheck>("orleans", tags: [ApiSetup.ReadyTag])
     .AddCheck<StorageHealthCheck>("storage", tags: [ApiSetup.ReadyTag]);

@@ -90,6 +90,10 @@ public static class ApiSetup
             .MapOrdersApi()
             .MapNotificationsApi()
             .MapChannelsApi();
+
+        app.MapGroup("/api/operations")
+            .RequireAuthorization(Operations.OperationsSecurity.OperatorsPolicy)
+            .MapReconciliationApi();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Stripe;
+using KlmSocialPay.Grains.Reconciliation;
 using Stripe.Checkout;
 
 namespace KlmSocialPay.Api.Payments;
@@ -109,6 +110,43 @@ public sealed class StripeCheckoutProvider(
             logger.LogError(ex, "Stripe could not be reached to refund order {OrderId}", request.OrderId);
             throw new PaymentProviderException("unreachable", "The payment provider could not be reached; try again.");
         }
+    }
+
+    public async Task<IReadOnlyList<ProviderSession>> ListSessions(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var listOptions = new SessionListOptions
+        {
+            Limit = 100,
+            Created = new DateRangeOptions { GreaterThanOrEqual = from.UtcDateTime, LessThan = to.UtcDateTime },
+        };
+
+        var sessions = new List<ProviderSession>();
+        try
+        {
+            await foreach (var session in new SessionService(stripe).ListAutoPagingAsync(listOptions, cancellationToken: cancellationToken))
+            {
+                var currency = session.Currency?.ToUpperInvariant();
+                sessions.Add(new ProviderSession(
+                    session.Id,
+                    session.Metadata?.GetValueOrDefault("order_id") ?? session.ClientReferenceId,
+                    session.Status ?? "",
+                    session.PaymentStatus ?? "",
+                    StripeAmounts.FromStripe(currency, session.AmountTotal),
+                    currency,
+                    new DateTimeOffset(session.Created, TimeSpan.Zero)));
+            }
+        }
+        catch (StripeException ex)
+        {
+            throw new PaymentProviderException(ex.StripeError?.Code ?? "stripe_error", ex.StripeError?.Message ?? ex.Message);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            logger.LogError(ex, "Stripe could not be reached to list Checkout Sessions");
+            throw new PaymentProviderException("unreachable", "The payment provider could not be reached; try again.");
+        }
+
+        return sessions;
     }
 
     public async Task ExpireSession(string checkoutSessionId, CancellationToken cancellationToken)

@@ -48,6 +48,9 @@ public interface ICheckoutProvider
     Task ExpireSession(string checkoutSessionId, CancellationToken cancellationToken);
 
     Task<CreatedRefund> CreateRefund(RefundRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Lists the sessions created in [<paramref name="from"/>, <paramref name="to"/>), all pages.</summary>
+    Task<IReadOnlyList<Reconciliation.ProviderSession>> ListSessions(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }
 
 /// <summary>Raised when the payment provider rejects or fails a request. The API answers 502.</summary>
