@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using KlmSocialPay.Api.Agents;
 using KlmSocialPay.Api.Channels.Messenger;
 using KlmSocialPay.Api.Channels.X;
+using KlmSocialPay.Api.Operations;
 using KlmSocialPay.Api.Payments;
 using KlmSocialPay.Api.Security;
 using KlmSocialPay.Api.Webhooks;
@@ -92,7 +93,7 @@ public static class ApiSetup
             .MapChannelsApi();
 
         app.MapGroup("/api/operations")
-            .RequireAuthorization(Operations.OperationsSecurity.OperatorsPolicy)
+            .RequireAuthorization(OperationsSecurity.OperatorsPolicy)
             .MapReconciliationApi();
         return app;
     }
