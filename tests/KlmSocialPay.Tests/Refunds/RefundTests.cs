@@ -131,7 +131,7 @@ public sealed class RefundTests(ProductHost host) : IClassFixture<ProductHost>
         var order = await AgentApi.GetOrder(agent, orderId);
         Assert.Equal("paid", order.Str("status"));
         Assert.Contains(order["alerts"]!.AsArray(), a => a!.Str("code") == "refund-failed");
-        Assert.Contains(await AgentApi.Notifications(agent), n => n!.Str("orderId") == orderId && n.Str("type") == "refund-failed");
+        Assert.Contains(await AgentApi.Notifications(agent), n => n!.Str("orderId") == orderId && n!.Str("type") == "refund-failed");
     }
 
     [Fact]
