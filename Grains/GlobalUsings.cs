@@ -5,6 +5,7 @@ global using KlmSocialPay.Grains.Orders;
 global using KlmSocialPay.Grains.Outbox;
 global using KlmSocialPay.Grains.PaymentLinks;
 global using KlmSocialPay.Grains.Ports;
+global using KlmSocialPay.Grains.Telemetry;
 global using Microsoft.Extensions.Logging;
 global using Orleans;
 global using Orleans.Runtime;

@@ -2,6 +2,7 @@ using KlmSocialPay.Api.Payments;
 using Stripe;
 using KlmSocialPay.Api.Agents;
 using KlmSocialPay.Grains.Payments;
+using KlmSocialPay.Grains.Telemetry;
 using Stripe.Checkout;
 
 namespace KlmSocialPay.Api.Webhooks;
@@ -37,6 +38,7 @@ public static class StripeWebhook
     public static IEndpointRouteBuilder MapStripeWebhook(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/webhooks/stripe", Receive)
+            .AddEndpointFilter(new WebhookMetricsFilter(WebhookSource.Stripe))
             .WithTags("Webhooks")
             .WithName("StripeWebhook")
             .Accepts<object>("application/json")
@@ -59,6 +61,7 @@ public static class StripeWebhook
         if (string.IsNullOrWhiteSpace(signature))
         {
             logger.LogWarning("Stripe webhook without a Stripe-Signature header rejected");
+            WebhookMetricsFilter.SetOutcome(request.HttpContext, WebhookOutcome.InvalidSignature);
             return Problems.BadRequest("Missing signature", "The Stripe-Signature header is required.");
         }
 
@@ -78,6 +81,7 @@ public static class StripeWebhook
         catch (StripeException ex)
         {
             logger.LogWarning("Stripe webhook rejected: {Reason}", ex.Message);
+            WebhookMetricsFilter.SetOutcome(request.HttpContext, WebhookOutcome.InvalidSignature);
             return Problems.BadRequest("Invalid signature", $"The Stripe-Signature header does not verify: {ex.Message}");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -88,10 +92,10 @@ public static class StripeWebhook
             return Problems.BadRequest("Malformed body", "The body is not a Stripe event.");
         }
 
-        return await Route(stripeEvent, grains, logger);
+        return await Route(stripeEvent, grains, logger, request.HttpContext);
     }
 
-    private static async Task<Results<Ok, ProblemHttpResult>> Route(Event stripeEvent, IGrainFactory grains, ILogger logger)
+    private static async Task<Results<Ok, ProblemHttpResult>> Route(Event stripeEvent, IGrainFactory grains, ILogger logger, HttpContext context)
     {
         if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type))
         {
@@ -149,6 +153,7 @@ public static class StripeWebhook
                 logger.LogInformation(
                     "Stripe event {EventId} for session {CheckoutSessionId} names no KlmSocialPay order; ignored",
                     stripeEvent.Id, session.Id);
+                WebhookMetricsFilter.SetOutcome(context, WebhookOutcome.Unmatched);
                 return TypedResults.Ok();
             }
 
@@ -162,6 +167,12 @@ public static class StripeWebhook
         logger.LogInformation(
             "Stripe event {EventId} ({EventType}) for session {CheckoutSessionId} and order {OrderId}: {Outcome}",
             stripeEvent.Id, stripeEvent.Type, session.Id, orderId, outcome);
+        WebhookMetricsFilter.SetOutcome(context, outcome switch
+        {
+            EventOutcome.Duplicate => WebhookOutcome.Duplicate,
+            EventOutcome.Rejected => WebhookOutcome.Rejected,
+            _ => WebhookOutcome.Accepted,
+        });
         return TypedResults.Ok();
     }
 

@@ -66,6 +66,7 @@ public sealed partial class OrderGrain
         State.Payment = new PaymentRecord(
             checkoutEvent.CheckoutSessionId, checkoutEvent.PaymentIntentId, State.Total, checkoutEvent.OccurredAt, checkoutEvent.EventId);
         Transition(OrderTrigger.PaymentSucceeded, Actors.Stripe, checkoutEvent.CheckoutSessionId);
+        ProductMetrics.RecordPaymentReceived(State.Total);
         if (from is OrderStatus.Expired or OrderStatus.Cancelled or OrderStatus.Failed)
         {
             RaiseAlert($"paid-after-{from.ToString().ToLowerInvariant()}",
@@ -74,6 +75,7 @@ public sealed partial class OrderGrain
 
         if (State.PaymentLink?.CheckoutSessionId == checkoutEvent.CheckoutSessionId)
         {
+            ProductMetrics.RecordLinkToPaid(checkoutEvent.OccurredAt - State.PaymentLink.CreatedAt);
             State.PaymentLink = State.PaymentLink with { Closed = true };
         }
 

@@ -39,6 +39,7 @@ public sealed partial class OrderGrain(
         State.History.Add(new OrderHistoryEntry(now, null, OrderStatus.Requested, OrderTrigger.Create, draft.AgentId, null));
 
         await order.WriteStateAsync();
+        ProductMetrics.RecordOrderTransition(null, OrderStatus.Requested);
 
         logger.LogInformation(
             "Order {OrderId} created by {AgentId} in {ConversationKey} for {Amount} {Currency}",
@@ -280,6 +281,7 @@ public sealed partial class OrderGrain(
         var to = OrderStateMachine.Next(OrderId, from, trigger);
         State.Status = to;
         State.History.Add(new OrderHistoryEntry(clock.GetUtcNow(), from, to, trigger, actor, detail));
+        ProductMetrics.RecordOrderTransition(from, to);
 
         logger.LogInformation(
             "Order {OrderId} moved from {FromStatus} to {ToStatus} on {Trigger} by {Actor}",

@@ -172,6 +172,7 @@ public sealed class OutboundMessageGrain(
             case SendFailureKind.RateLimited:
                 var pause = ex.RetryAfter ?? outboxOptions.Value.BaseDelay;
                 await gate.Pause(now + pause, $"rate limited ({ex.Code})");
+                RecordAttempt(LinkDeliveryOutcome.RateLimited);
                 // A rate-limit answer says nothing about this message, so it does not use up an attempt.
                 State.Attempts--;
                 await Schedule(pause, failure);
@@ -184,6 +185,7 @@ public sealed class OutboundMessageGrain(
             return;
         }
 
+        RecordAttempt(LinkDeliveryOutcome.Retried);
         var delay = ex.Kind == SendFailureKind.Unknown
             ? outboxOptions.Value.UnknownOutcomeWait
             : outboxOptions.Value.RetryDelay(State.Attempts + 1, Random.Shared);
@@ -207,6 +209,7 @@ public sealed class OutboundMessageGrain(
         State.SentAt = sent.SentAt;
         State.NextAttemptAt = null;
         await Finish(DeliveryStatus.Sent, null);
+        RecordAttempt(LinkDeliveryOutcome.Sent);
 
         logger.LogInformation(
             "Message {MessageId} sent as {PlatformMessageId} after {Attempts} attempt(s)", MessageId, sent.PlatformMessageId, State.Attempts);
@@ -223,6 +226,7 @@ public sealed class OutboundMessageGrain(
         State.LastFailure = failure;
         State.NextAttemptAt = null;
         await Finish(DeliveryStatus.Failed, failure.Detail);
+        RecordAttempt(LinkDeliveryOutcome.Failed);
 
         logger.LogWarning("Message {MessageId} failed for good: {ErrorCode}", MessageId, failure.Code);
         if (reportToOrder && State.Request!.OrderId is { } orderId)
@@ -256,6 +260,14 @@ public sealed class OutboundMessageGrain(
         if (await this.GetReminder(RetryReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private void RecordAttempt(LinkDeliveryOutcome outcome)
+    {
+        if (State.Request?.OrderId is not null)
+        {
+            ProductMetrics.RecordLinkDeliveryAttempt(State.Request.Message.Recipient.Channel, outcome);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KlmSocialPay.Api.Webhooks;
+using KlmSocialPay.Grains.Telemetry;
 
 namespace KlmSocialPay.Api.Channels.Messenger;
 
@@ -20,6 +21,7 @@ public static class MessengerWebhook
     {
         endpoints.MapGet("/webhooks/messenger", Verify).WithTags("Webhooks").WithName("MessengerVerification").AllowAnonymous();
         endpoints.MapPost("/webhooks/messenger", Receive)
+            .AddEndpointFilter(new WebhookMetricsFilter(WebhookSource.Messenger))
             .WithTags("Webhooks")
             .WithName("MessengerWebhook")
             .Accepts<object>("application/json")

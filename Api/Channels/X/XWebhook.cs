@@ -1,3 +1,4 @@
+using KlmSocialPay.Grains.Telemetry;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -27,6 +28,7 @@ public static class XWebhook
     {
         endpoints.MapGet("/webhooks/x", RespondToCrc).WithTags("Webhooks").WithName("XCrcCheck").AllowAnonymous();
         endpoints.MapPost("/webhooks/x", Receive)
+            .AddEndpointFilter(new WebhookMetricsFilter(WebhookSource.X))
             .WithTags("Webhooks")
             .WithName("XWebhook")
             .Accepts<object>("application/json")
