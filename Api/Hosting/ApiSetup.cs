@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using KlmSocialPay.Api.Agents;
 using KlmSocialPay.Api.Channels.Messenger;
+using KlmSocialPay.Api.Channels.WhatsApp;
 using KlmSocialPay.Api.Channels.X;
 using KlmSocialPay.Api.Operations;
 using KlmSocialPay.Api.Payments;
@@ -63,6 +64,7 @@ public static class ApiSetup
 
         // Channels: each lives in its own folder under Channels/ and registers itself here.
         services.AddMessengerChannel(configuration);
+        services.AddWhatsAppChannel(configuration);
         services.AddXChannel(configuration);
         return services;
     }
@@ -83,6 +85,7 @@ public static class ApiSetup
 
         app.MapStripeWebhook();
         app.MapMessengerChannel();
+        app.MapWhatsAppChannel();
         app.MapXChannel();
 
         app.MapGroup("/api")
