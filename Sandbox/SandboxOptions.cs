@@ -26,6 +26,8 @@ public sealed class SandboxOptions
     public MetaSandboxOptions Meta { get; set; } = new();
 
     public XSandboxOptions X { get; set; } = new();
+
+    public WhatsAppSandboxOptions WhatsApp { get; set; } = new();
 }
 
 /// <summary>Settings of the Stripe stand-in (<c>Sandbox:Stripe</c>).</summary>
@@ -122,6 +124,47 @@ public sealed class XSandboxOptions
     /// <summary>
     /// When true, a DM to a user who never wrote through the sandbox fails with 403, as X answers when the
     /// user does not accept DMs from the account. When false, such a DM is accepted.
+    /// </summary>
+    public bool RequireKnownRecipient { get; set; }
+}
+
+/// <summary>Settings of the WhatsApp Cloud API stand-in (<c>Sandbox:WhatsApp</c>).</summary>
+public sealed class WhatsAppSandboxOptions
+{
+    /// <summary>App secret that signs webhook bodies (<c>X-Hub-Signature-256</c> and <c>X-Hub-Signature</c>).</summary>
+    public string AppSecret { get; set; } = "sandbox-meta-app-secret";
+
+    /// <summary>The only access token the send endpoint stand-in accepts.</summary>
+    public string AccessToken { get; set; } = "sandbox-whatsapp-token";
+
+    /// <summary>ID of the one business phone number the sandbox simulates; the send path must name it.</summary>
+    public string PhoneNumberId { get; set; } = "100000000000777";
+
+    /// <summary>The business phone number shown to customers, digits only, sent as <c>metadata.display_phone_number</c>.</summary>
+    public string DisplayPhoneNumber { get; set; } = "15550000777";
+
+    /// <summary>ID of the WhatsApp Business Account, sent as <c>entry[].id</c>.</summary>
+    public string BusinessAccountId { get; set; } = "200000000000777";
+
+    /// <summary>Where customer messages and status callbacks are delivered as Cloud API webhooks.</summary>
+    public string WebhookUrl { get; set; } = "http://127.0.0.1:5080/webhooks/whatsapp";
+
+    /// <summary>Time the product has to respond to one webhook POST.</summary>
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Wait after an accepted send before its <c>sent</c> status is posted, and again before <c>delivered</c>.</summary>
+    public TimeSpan StatusDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a send with an injected <c>timeout</c> failure is held before the sandbox drops the connection
+    /// without a response, unless the client gives up first.
+    /// </summary>
+    public TimeSpan NoAnswerHold { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// When true, a send to a wa_id that never wrote through the sandbox fails with 131047, as it would on
+    /// WhatsApp, where no customer service window is open. When false, such a send is accepted without a
+    /// window check, so tests can post webhooks to the product directly and still let it reply.
     /// </summary>
     public bool RequireKnownRecipient { get; set; }
 }
