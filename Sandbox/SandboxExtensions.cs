@@ -1,6 +1,7 @@
 using KlmSocialPay.Sandbox.Meta;
 using KlmSocialPay.Sandbox.Pages;
 using KlmSocialPay.Sandbox.Stripe;
+using KlmSocialPay.Sandbox.WhatsApp;
 using KlmSocialPay.Sandbox.X;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -56,6 +57,7 @@ public static class SandboxExtensions
         services.AddSingleton<MessengerCustomerEndpoints>();
 
         services.AddXSandbox();
+        services.AddWhatsAppSandbox();
 
         return services;
     }
@@ -74,6 +76,7 @@ public static class SandboxExtensions
         MessengerSendEndpoints.Map(sandbox);
         MessengerCustomerEndpoints.Map(sandbox);
         XSandbox.MapXSandbox(sandbox);
+        WhatsAppSandbox.MapWhatsAppSandbox(sandbox);
 
         return endpoints;
     }

@@ -25,6 +25,7 @@ internal static class SandboxIndexPage
         body.Append("<p>Local stand-ins for Stripe Checkout and the Messenger Platform.</p>\n<ul>\n");
         body.Append("<li><a href=\"/sandbox/messenger\">Messenger customer</a>: write to the Page and see its replies.</li>\n");
         body.Append("<li><a href=\"/sandbox/x\">X customer</a>: send the account direct messages, see its replies, run the CRC check.</li>\n");
+        body.Append("<li><a href=\"/sandbox/whatsapp\">WhatsApp customer</a>: write to the business number, see its replies and their delivery status.</li>\n");
         body.Append("<li><a href=\"/sandbox/stripe/deliveries\">Stripe webhook deliveries</a> (JSON).</li>\n");
         body.Append("<li><a href=\"/sandbox/meta/messages\">Messages the Page sent</a> (JSON).</li>\n");
         body.Append("</ul>\n");
