@@ -27,7 +27,8 @@ public sealed class WebhookMetricsFilter(WebhookSource source) : IEndpointFilter
         }
 
         var http = context.HttpContext;
-        var status = (result as IStatusCodeHttpResult)?.StatusCode ?? http.Response.StatusCode;
+        var inner = result is INestedHttpResult nested ? nested.Result : result;
+        var status = (inner as IStatusCodeHttpResult)?.StatusCode ?? http.Response.StatusCode;
         var outcome = http.Items.TryGetValue(OutcomeKey, out var named) && named is WebhookOutcome chosen
             ? chosen
             : status switch
