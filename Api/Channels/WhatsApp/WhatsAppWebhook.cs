@@ -111,7 +111,7 @@ public static class WhatsAppWebhook
             if (status.MessageId is { } messageId)
             {
                 // Settles a send whose response was lost. The outbound grain finishes any send still in progress
-                // first, so afterwards the conversation knows the platform id this status refers to.
+                // first, so afterwards the conversation has the platform id this status refers to.
                 await grains.GetGrain<IOutboundMessageGrain>(messageId).ConfirmByEcho(status.PlatformMessageId);
             }
 
