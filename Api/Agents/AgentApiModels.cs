@@ -87,7 +87,7 @@ public sealed record OrderResponse(
 
 /// <summary>
 /// One message. <c>id</c> is the platform's id (absent for an outbound message the platform has not accepted yet),
-/// <c>messageId</c> the product's id of an outbound message, and <c>textErased</c> tells that the retention period removed the text.
+/// <c>messageId</c> the product's id of an outbound message, and <c>textErased</c> is true once the retention period removed the text.
 /// </summary>
 public sealed record MessageResponse(
     string? Id,

@@ -22,9 +22,9 @@ public static class OrdersApi
     }
 
     /// <summary>
-    /// Creates the Checkout Session and sends its link. Answers 200 with the order in <c>link-sent</c>, or 202
+    /// Creates the Checkout Session and sends its link. Returns 200 with the order in <c>link-sent</c>, or 202
     /// with the order still <c>requested</c> and <c>pendingDelivery</c> set when the platform refused for now
-    /// and the outbox retries. Answers 409 when the order's status or a platform rule allows no link, and 502
+    /// and the outbox retries. Returns 409 when the order's status or a platform rule allows no link, and 502
     /// when Stripe or the platform failed for good; then the order stays <c>requested</c> with the error recorded.
     /// </summary>
     internal static async Task<Results<Ok<OrderResponse>, Accepted<OrderResponse>, ProblemHttpResult>> RequestPaymentLink(
@@ -42,7 +42,7 @@ public static class OrdersApi
     }
 
     /// <summary>
-    /// Asks Stripe for a refund of <c>amount</c> minor units (at most what is left) and answers 202 with the
+    /// Asks Stripe for a refund of <c>amount</c> minor units (at most what is left) and returns 202 with the
     /// refund pending: the order moves to <c>partially-refunded</c> or <c>refunded</c> when Stripe's refund
     /// events arrive.
     /// </summary>

@@ -157,7 +157,7 @@ public sealed class StripeCheckoutProvider(
         }
         catch (StripeException ex) when (ex.StripeError?.Type == "invalid_request_error" && (int)ex.HttpStatusCode == 400)
         {
-            // Stripe answers 400 for a session that is no longer open (already expired or complete).
+            // Stripe returns 400 for a session that is no longer open (already expired or complete).
             // A complete session still sends its payment event, which the order records.
             logger.LogInformation(
                 "Checkout Session {CheckoutSessionId} was not open when asked to expire: {StripeErrorCode}",

@@ -10,7 +10,7 @@ namespace KlmSocialPay.Api.Webhooks;
 /// <summary>
 /// <c>POST /webhooks/stripe</c>: verifies Stripe's signature, turns Checkout Session events into domain
 /// events and routes them to the payment link grain (or, for a session not recorded yet, to the order
-/// named in the session). It answers 2xx only once the effect is persisted, so Stripe's retries cover
+/// named in the session). It responds 2xx only once the effect is persisted, so Stripe's retries cover
 /// every failure before that.
 /// </summary>
 public static class StripeWebhook
@@ -73,7 +73,7 @@ public static class StripeWebhook
         Event stripeEvent;
         try
         {
-            // The API version is checked below by release train and logged; an event of another version
+            // The API version is checked below by release train and logged. An event of another version
             // is still processed by the fields the product reads, rather than lost.
             stripeEvent = EventUtility.ConstructEvent(
                 json, signature, options.Value.WebhookSecret, options.Value.WebhookToleranceSeconds, throwOnApiVersionMismatch: false);

@@ -10,7 +10,7 @@ public sealed class WebhookMetricsFilter(WebhookSource source) : IEndpointFilter
 {
     private const string OutcomeKey = "klmsocialpay.webhook.outcome";
 
-    /// <summary>Names the outcome of this delivery, such as a duplicate or a signature failure answered 400.</summary>
+    /// <summary>Names the outcome of this delivery, such as a duplicate, or a signature failure returned as 400.</summary>
     public static void SetOutcome(HttpContext context, WebhookOutcome outcome) => context.Items[OutcomeKey] = outcome;
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

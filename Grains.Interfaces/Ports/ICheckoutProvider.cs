@@ -38,7 +38,7 @@ public sealed record CreatedRefund([property: Id(0)] string Id, [property: Id(1)
 
 /// <summary>
 /// The payment service provider, seen from the domain. The Stripe implementation lives at the API's edge,
-/// so no grain sees a Stripe type.
+/// so no grain depends on a Stripe type.
 /// </summary>
 public interface ICheckoutProvider
 {
@@ -53,7 +53,7 @@ public interface ICheckoutProvider
     Task<IReadOnlyList<Reconciliation.ProviderSession>> ListSessions(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }
 
-/// <summary>Raised when the payment provider rejects or fails a request. The API answers 502.</summary>
+/// <summary>Raised when the payment provider rejects or fails a request. The API returns 502.</summary>
 [GenerateSerializer]
 public sealed class PaymentProviderException : Exception
 {

@@ -66,7 +66,7 @@ public sealed partial class OrderGrain(
         var policy = sender.CheckPolicy(conversation?.LastInboundAt, clock.GetUtcNow());
         if (!policy.Allowed)
         {
-            logger.LogInformation("Payment link of order {OrderId} refused by {Rule}", OrderId, policy.Rule);
+            logger.LogInformation("Payment link of order {OrderId} rejected by platform rule {Rule}", OrderId, policy.Rule);
             throw new PaymentLinkDeliveryException(OrderId, "policy", policy.Detail!, retryable: false, policy.Rule);
         }
 

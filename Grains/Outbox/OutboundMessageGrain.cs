@@ -14,7 +14,7 @@ public sealed class OutboundMessageState
     [Id(5)] public DateTimeOffset? NextAttemptAt { get; set; }
     [Id(6)] public SendFailure? LastFailure { get; set; }
 
-    /// <summary>True from just before a send until its answer is stored: a send that may have reached the platform.</summary>
+    /// <summary>True from just before a send until its response is stored: a send that may have reached the platform.</summary>
     [Id(7)] public bool InFlight { get; set; }
 
     [Id(8)] public DateTimeOffset CreatedAt { get; set; }
@@ -173,7 +173,7 @@ public sealed class OutboundMessageGrain(
                 var pause = ex.RetryAfter ?? outboxOptions.Value.BaseDelay;
                 await gate.Pause(now + pause, $"rate limited ({ex.Code})");
                 RecordAttempt(LinkDeliveryOutcome.RateLimited);
-                // A rate-limit answer says nothing about this message, so it does not use up an attempt.
+                // A rate-limit response says nothing about this message, so it does not use up an attempt.
                 State.Attempts--;
                 await Schedule(pause, failure);
                 return;

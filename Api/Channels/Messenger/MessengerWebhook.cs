@@ -8,7 +8,7 @@ using KlmSocialPay.Grains.Telemetry;
 namespace KlmSocialPay.Api.Channels.Messenger;
 
 /// <summary>
-/// <c>GET /webhooks/messenger</c> answers Meta's subscription check; <c>POST /webhooks/messenger</c> verifies
+/// <c>GET /webhooks/messenger</c> responds to Meta's subscription check; <c>POST /webhooks/messenger</c> verifies
 /// the signature and appends each customer message of the batch to its conversation. Echoes of the Page's
 /// own messages, deliveries, reads and other event kinds are acknowledged and skipped.
 /// </summary>
@@ -110,7 +110,7 @@ public static class MessengerWebhook
 
     /// <summary>
     /// Picks the customers' messages out of a batch, and the echoes of the Page's own messages that carry
-    /// the product's message id in their metadata (they confirm a send whose answer was lost).
+    /// the product's message id in their metadata (they confirm a send whose response was lost).
     /// </summary>
     private static List<(ConversationKey Key, InboundMessage Message)> ExtractCustomerMessages(
         IReadOnlyList<PageEntry?> entries, List<(string MessageId, string Mid)> echoes, ILogger logger)
