@@ -26,7 +26,7 @@ public static class SettingsGuard
     private const string DevelopmentOperationsPassword = "dev-ops-password";
 
     /// <summary>Base URLs of real services that must point at the sandbox while it is on.</summary>
-    private static readonly string[] SandboxedBaseUrls = ["Stripe:ApiBase", "Messenger:GraphApiBase", "X:ApiBase"];
+    private static readonly string[] SandboxedBaseUrls = ["Stripe:ApiBase", "Messenger:GraphApiBase", "X:ApiBase", "WhatsApp:GraphApiBase"];
 
     public static void Validate(IConfiguration configuration, IHostEnvironment environment)
     {
