@@ -21,11 +21,11 @@ public static class ApiSetup
     /// <summary>Tag of the health checks that must pass before the process takes traffic.</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>Registers the web API and, through <see cref="AddKlmSocialPayProviders"/>, the outbound provider adapters.</summary>
     public static IServiceCollection AddKlmSocialPayApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName));
+        services.AddKlmSocialPayProviders(configuration);
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.SectionName));
-        services.TryAddSingleton(TimeProvider.System);
 
         services.ConfigureHttpJsonOptions(options =>
         {
@@ -47,6 +47,18 @@ public static class ApiSetup
             .AddPolicy("agent", policy => policy
                 .AddAuthenticationSchemes(AgentKeyAuthenticationHandler.SchemeName)
                 .RequireRole(AgentKeyAuthenticationHandler.AgentRole));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the adapters behind the grains' ports: the Stripe.net client as <see cref="ICheckoutProvider"/>
+    /// and every channel's <see cref="IChannelSender"/>, with their options. A process that hosts grains needs
+    /// them even when it serves no HTTP API, and the webhooks read the same options.
+    /// </summary>
+    public static IServiceCollection AddKlmSocialPayProviders(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
 
         services.AddHttpClient("stripe");
         services.AddSingleton<IStripeClient>(provider =>
@@ -80,8 +92,7 @@ public static class ApiSetup
         app.UseAuthorization();
 
         app.MapOpenApi();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapKlmSocialPayHealth();
 
         app.MapStripeWebhook();
         app.MapMessengerChannel();
@@ -99,5 +110,16 @@ public static class ApiSetup
             .RequireAuthorization(OperationsSecurity.OperatorsPolicy)
             .MapReconciliationApi();
         return app;
+    }
+
+    /// <summary>
+    /// Maps <c>/health/live</c>, which runs no check, and <c>/health/ready</c>, which runs the checks tagged
+    /// <see cref="ReadyTag"/>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapKlmSocialPayHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        return endpoints;
     }
 }
