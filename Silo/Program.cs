@@ -1,16 +1,15 @@
 using KlmSocialPay.Api.Hosting;
-using KlmSocialPay.Grains.Conversations;
-using KlmSocialPay.Grains.Outbox;
-using KlmSocialPay.Grains.PaymentLinks;
 using KlmSocialPay.Sandbox;
 using KlmSocialPay.Silo.Hosting;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddKlmSocialPayLogging();
+HostingRole role;
 try
 {
     SettingsGuard.Validate(builder.Configuration, builder.Environment);
+    role = HostingRoles.FromConfiguration(builder.Configuration, builder.Environment);
 }
 catch (InvalidOperationException ex)
 {
@@ -18,48 +17,65 @@ catch (InvalidOperationException ex)
     return 1;
 }
 
-builder.UseOrleans(silo => silo
-    .UseKlmSocialPayStorage(builder.Configuration, builder.Environment)
-    .AddActivityPropagation());
+// Hosting:Role picks the process's part: Combined runs everything, Silo the grains, Api the HTTP API as a cluster client.
+if (role.HostsSilo())
+{
+    builder.UseOrleans(silo => silo
+        .UseKlmSocialPayStorage(builder.Configuration, builder.Environment)
+        .UseKlmSocialPayMembership(builder.Configuration)
+        .AddActivityPropagation());
+    builder.Services.AddKlmSocialPayGrainOptions(builder.Configuration);
+}
+else
+{
+    builder.UseKlmSocialPayClusterClient();
+}
 
-builder.Services.AddOptions<PaymentLinkOptions>()
-    .Bind(builder.Configuration.GetSection(PaymentLinkOptions.SectionName))
-    .Validate(
-        options => options.Lifetime >= PaymentLinkOptions.MinLifetime && options.Lifetime <= PaymentLinkOptions.MaxLifetime,
-        "PaymentLinks:Lifetime must be from 00:30:00 to 24:00:00, the range Stripe accepts for expires_at.")
-    .ValidateOnStart();
-builder.Services.AddOptions<OutboxOptions>()
-    .Bind(builder.Configuration.GetSection(OutboxOptions.SectionName))
-    .Validate(options => options.MaxAttempts >= 1, "Outbox:MaxAttempts must be 1 or more.")
-    .ValidateOnStart();
-builder.Services.AddOptions<ConversationOptions>()
-    .Bind(builder.Configuration.GetSection(ConversationOptions.SectionName))
-    .Validate(options => options.TextRetention > TimeSpan.Zero, "Conversations:TextRetention must be positive.")
-    .ValidateOnStart();
-builder.Services.AddKlmSocialPayApi(builder.Configuration);
-builder.AddKlmSocialPayOperations();
-builder.Services.AddHostedService<ReconciliationSchedule>();
-builder.Services.AddHealthChecks()
-    .AddCheck<ClusterHealthCheck>("orleans", tags: [ApiSetup.ReadyTag])
-    .AddCheck<StorageHealthCheck>("storage", tags: [ApiSetup.ReadyTag]);
+if (role.ServesApi())
+{
+    builder.Services.AddKlmSocialPayApi(builder.Configuration);
+}
+else
+{
+    builder.Services.AddKlmSocialPayProviders(builder.Configuration);
+}
 
-var sandboxEnabled = builder.Configuration.GetValue<bool>("Sandbox:Enabled");
+builder.AddKlmSocialPayOperations(role);
+
+// The cluster check is a management grain call, which a client makes through a gateway. Only a silo opens storage.
+var healthChecks = builder.Services.AddHealthChecks()
+    .AddCheck<ClusterHealthCheck>("orleans", tags: [ApiSetup.ReadyTag]);
+if (role.HostsSilo())
+{
+    builder.Services.AddHostedService<ReconciliationSchedule>();
+    healthChecks.AddCheck<StorageHealthCheck>("storage", tags: [ApiSetup.ReadyTag]);
+}
+
+var sandboxEnabled = role.ServesApi() && builder.Configuration.GetValue<bool>("Sandbox:Enabled");
 if (sandboxEnabled)
 {
     builder.Services.AddKlmSocialPaySandbox(builder.Configuration);
 }
 
 var app = builder.Build();
-app.MapKlmSocialPayApi();
-app.MapKlmSocialPayOperations();
+if (role.ServesApi())
+{
+    app.MapKlmSocialPayApi();
+    app.MapKlmSocialPayOperations();
+}
+else
+{
+    app.MapKlmSocialPayHealth();
+}
+
 if (sandboxEnabled)
 {
     app.MapKlmSocialPaySandbox();
 }
 
 app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
-    "KlmSocialPay started in {Environment} on {Urls}; sandbox {SandboxState}",
-    app.Environment.EnvironmentName, string.Join(", ", app.Urls), sandboxEnabled ? "on" : "off"));
+    "KlmSocialPay started as {HostingRole} in {Environment} on {Urls}; sandbox {SandboxState}",
+    role, app.Environment.EnvironmentName, string.Join(", ", app.Urls), sandboxEnabled ? "on" : "off"));
 
 try
 {

@@ -20,14 +20,22 @@ public static class OperationsSetup
     /// <summary>The dashboard's route that returns a grain's persisted state.</summary>
     private const string GrainStateRoute = "/GrainState";
 
-    public static WebApplicationBuilder AddKlmSocialPayOperations(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddKlmSocialPayOperations(this WebApplicationBuilder builder, HostingRole role)
     {
         builder.Services.AddOperationsSecurity(builder.Configuration);
 
         // UseOrleans adds to the silo that Program.cs configured; Orleans keeps one silo builder per host.
         // The live log stream stays off: Serilog replaces the logger factory, so the dashboard's log
         // provider would receive nothing, and log lines carry customer ids.
-        builder.UseOrleans(silo => silo.AddDashboard(options => options.HideTrace = true));
+        // An API process serves the dashboard as a client, which reads what the silos' dashboard services collect.
+        if (role.HostsSilo())
+        {
+            builder.UseOrleans(silo => silo.AddDashboard(options => options.HideTrace = true));
+        }
+        else
+        {
+            builder.UseOrleansClient(client => client.AddDashboard(options => options.HideTrace = true));
+        }
 
         builder.AddKlmSocialPayTelemetry();
 

@@ -88,7 +88,7 @@ public static class OrleansSiloSetup
     }
 
     /// <summary>The validated "Orleans" configuration section.</summary>
-    private sealed record OrleansSettings(string ServiceId, string ClusterId, int SiloPort, int GatewayPort, IPAddress AdvertisedIPAddress)
+    internal sealed record OrleansSettings(string ServiceId, string ClusterId, int SiloPort, int GatewayPort, IPAddress AdvertisedIPAddress)
     {
         public static OrleansSettings FromConfiguration(IConfiguration section)
         {
