@@ -62,6 +62,7 @@ public sealed class SettingsGuardOperationsTests
             ["Stripe:ApiBase"] = stripeBase,
             ["Messenger:GraphApiBase"] = graphBase,
             ["X:ApiBase"] = "http://127.0.0.1:5080/sandbox/x",
+            ["WhatsApp:GraphApiBase"] = "http://127.0.0.1:5080/sandbox/whatsapp",
         };
 
         SettingsGuard.Validate(Configuration(settings), Environment(Environments.Development));
@@ -81,12 +82,31 @@ public sealed class SettingsGuardOperationsTests
             ["Stripe:ApiBase"] = stripeBase,
             ["Messenger:GraphApiBase"] = graphBase,
             ["X:ApiBase"] = xBase,
+            ["WhatsApp:GraphApiBase"] = "http://127.0.0.1:5080/sandbox/whatsapp",
         };
 
         var error = Assert.Throws<InvalidOperationException>(() =>
             SettingsGuard.Validate(Configuration(settings), Environment(Environments.Development)));
 
         Assert.Contains($"{setting} '", error.Message);
+    }
+
+    [Fact]
+    public void Development_SandboxOnRealWhatsApp_IsRejected()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Sandbox:Enabled"] = "true",
+            ["Stripe:ApiBase"] = "http://127.0.0.1:5080/sandbox/stripe",
+            ["Messenger:GraphApiBase"] = "http://127.0.0.1:5080/sandbox/meta",
+            ["X:ApiBase"] = "http://127.0.0.1:5080/sandbox/x",
+            ["WhatsApp:GraphApiBase"] = "https://graph.facebook.com",
+        };
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            SettingsGuard.Validate(Configuration(settings), Environment(Environments.Development)));
+
+        Assert.Contains("WhatsApp:GraphApiBase '", error.Message);
     }
 
     [Fact]
