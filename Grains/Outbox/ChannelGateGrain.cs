@@ -23,7 +23,7 @@ public sealed class ChannelGateGrain(
 {
     private string ChannelName => this.GetPrimaryKeyString();
 
-    private IReadOnlyList<QuotaOption> Quotas => options.Value.Quotas.GetValueOrDefault(ChannelName) ?? [];
+    private IReadOnlyList<QuotaOption> Quotas => options.Value.QuotasFor(ChannelName);
 
     public async Task<GateDecision> TryAcquire()
     {

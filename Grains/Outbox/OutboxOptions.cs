@@ -27,11 +27,21 @@ public sealed class OutboxOptions
     /// <summary>Share of a quota, in percent, from which agents are warned.</summary>
     public int QuotaWarningPercent { get; set; } = 80;
 
-    /// <summary>Send quotas per channel name. X: 200 DMs per 15 minutes and 1,000 per 24 hours per account.</summary>
-    public Dictionary<string, List<QuotaOption>> Quotas { get; set; } = new(StringComparer.Ordinal)
+    /// <summary>
+    /// Send quotas per channel name (<c>Outbox:Quotas:x:0:Window</c>, <c>…:Limit</c>). A channel listed here
+    /// replaces its default quotas (<see cref="DefaultQuotas"/>) rather than adding to them.
+    /// </summary>
+    public Dictionary<string, List<QuotaOption>> Quotas { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>X allows one account 200 DMs per 15 minutes and 1,000 per 24 hours (X API v2 rate limits).</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<QuotaOption>> DefaultQuotas = new Dictionary<string, IReadOnlyList<QuotaOption>>
     {
         ["x"] = [new QuotaOption { Window = TimeSpan.FromMinutes(15), Limit = 200 }, new QuotaOption { Window = TimeSpan.FromHours(24), Limit = 1000 }],
     };
+
+    /// <summary>Returns the quotas that apply to a channel: the configured ones, else the defaults, else none.</summary>
+    public IReadOnlyList<QuotaOption> QuotasFor(string channel) =>
+        Quotas.TryGetValue(channel, out var configured) ? configured : DefaultQuotas.GetValueOrDefault(channel) ?? [];
 
     /// <summary>Returns the delay before attempt number <paramref name="nextAttempt"/> (2 for the first retry).</summary>
     public TimeSpan RetryDelay(int nextAttempt, Random random)
