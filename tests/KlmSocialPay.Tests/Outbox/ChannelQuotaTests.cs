@@ -35,6 +35,6 @@ public sealed class ChannelQuotaTests
         var channels = await agent.GetFromJsonAsync<JsonArray>("/api/channels");
         var x = Assert.Single(channels!, c => c!.Str("channel") == "x");
         Assert.Contains("3 of 3", x!.Str("warning"));
-        Assert.Equal(3, x["quotas"]![0]!["used"]!.GetValue<int>());
+        Assert.Equal(3, x!["quotas"]![0]!["used"]!.GetValue<int>());
     }
 }
