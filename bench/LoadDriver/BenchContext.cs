@@ -35,8 +35,9 @@ public sealed class BenchContext(
     {
         // The silo's own pool keeps the product's default size (64).
         var connectionString = postgres.ConnectionString(ProductDatabase);
-        Silo = SiloProcess.Create(siloDll, connectionString, agentSettings, new Dictionary<string, string>(), workDirectory);
+        Silo = SiloProcess.Create(siloDll, connectionString, agentSettings, options.SiloSettings, workDirectory);
         await Silo.StartAsync(cancellationToken);
+        Progress($"Silo ready: pid {Silo.ProcessId} on {Silo.BaseAddress}, database {ProductDatabase}, log {Silo.LogFile}");
         Client = new ProductClient(Silo.BaseAddress, new WebhookPayloads(SiloProcess.MetaAppSecret, SiloProcess.StripeWebhookSecret));
     }
 

@@ -19,6 +19,9 @@ public sealed class DriverOptions
 
     public bool Keep { get; private set; }
 
+    /// <summary>Extra environment variables or configuration keys for the silo, from repeated --silo-env KEY=VALUE.</summary>
+    public Dictionary<string, string> SiloSettings { get; } = new(StringComparer.Ordinal);
+
     public double MaxMinutes { get; private set; } = 30;
 
     public int Agents { get; private set; } = 32;
@@ -61,6 +64,8 @@ public sealed class DriverOptions
           --work DIR              folder for PostgreSQL data, the silo build and logs [a new temp folder]
           --results FILE          Markdown results file [loaddriver-results.md]
           --keep                  keep the work folder after the run
+          --silo-env KEY=VALUE    extra environment variable or configuration key (':' allowed) for the
+                                  silo, repeatable; e.g. DOTNET_PerfMapEnabled=1 for perf symbols
           --max-minutes N         stop everything after N minutes [30]
           --agents N              agent keys configured, flows spread over them [32]
           --warmup-seconds S      unmeasured warm-up before A and B, at half the rate [5]
@@ -99,6 +104,15 @@ public sealed class DriverOptions
                 case "--work": options.WorkDirectory = Value(); break;
                 case "--results": options.Results = Value(); break;
                 case "--keep": options.Keep = true; break;
+                case "--silo-env":
+                    var pair = Value().Split('=', 2);
+                    if (pair.Length != 2 || pair[0].Length == 0)
+                    {
+                        throw new ArgumentException($"Option --silo-env needs KEY=VALUE, not '{args[i]}'.");
+                    }
+
+                    options.SiloSettings[pair[0]] = pair[1];
+                    break;
                 case "--max-minutes": options.MaxMinutes = Number(); break;
                 case "--agents": options.Agents = Math.Max(1, Integer()); break;
                 case "--warmup-seconds": options.WarmupSeconds = Number(); break;

@@ -9,7 +9,7 @@ namespace KlmSocialPay.LoadDriver.Product;
 
 /// <summary>
 /// The product's HTTP surface as the platforms and an agent app call it. Every call records its latency
-/// (send to response read) under an operation name, and a non-2xx answer or an exception as an error.
+/// (send to response read) under an operation name, and a non-2xx status or an exception as an error.
 /// </summary>
 public sealed class ProductClient : IDisposable
 {
@@ -163,7 +163,7 @@ public sealed class ProductClient : IDisposable
         {
             if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element))
             {
-                recorder.Error(operation + " (body)", 0, $"'{string.Join('.', path)}' missing in the response");
+                recorder.Error(operation + " (body)", 0, $"'{string.Join('.', path)}' missing in the response: {Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 160)))}");
                 return null;
             }
         }

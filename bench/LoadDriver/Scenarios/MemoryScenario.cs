@@ -78,20 +78,22 @@ public static class MemoryScenario
         var ids = orderIds.ToArray();
         var small = await StoredOrders(context);
         var rows = new List<string[]>();
-        rows.AddRange(await ReadAll(context, ids, small));
+        var errorNotes = new List<string>();
+        rows.AddRange(await ReadAll(context, ids, small, errorNotes));
 
         BenchContext.Progress($"D: storing filler orders up to {options.DStoredOrders:N0}");
         var fillerStart = System.Diagnostics.Stopwatch.GetTimestamp();
         await AddFillerOrders(context, options.DStoredOrders);
         var fillerSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(fillerStart).TotalSeconds;
         var large = await StoredOrders(context);
-        rows.AddRange(await ReadAll(context, ids, large));
+        rows.AddRange(await ReadAll(context, ids, large, errorNotes));
 
         report.Table($"Order reads ({ids.Length:N0} orders created through the API, each read once cold after a silo restart and once warm; {options.DClients} clients):",
             ["stored orders", "read", "ok", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"], rows);
         report.Note($"The rows beyond the {ids.Length:N0} real orders are copies of a real order row (same grain type, payload and service id) " +
             $"under new random ids and hashes, inserted with SQL in {fillerSeconds:0} s followed by VACUUM ANALYZE, because creating them through the API would take hours on this machine. " +
             "They enlarge the table and its unique index as real orders would.");
+        errorNotes.ForEach(report.Note);
         var errors = create.TotalErrors;
         if (errors > 0)
         {
@@ -99,7 +101,7 @@ public static class MemoryScenario
         }
     }
 
-    private static async Task<IEnumerable<string[]>> ReadAll(BenchContext context, string[] orderIds, long storedOrders)
+    private static async Task<IEnumerable<string[]>> ReadAll(BenchContext context, string[] orderIds, long storedOrders, List<string> errorNotes)
     {
         await context.StopSiloAsync();
         await context.StartSiloAsync();
@@ -112,7 +114,13 @@ public static class MemoryScenario
             var agentKey = context.AgentKeys[0];
             var window = await LoadRunner.RunClosedLoop(context.Options.DClients, PhaseLimit, orderIds.Length,
                 (sequence, _) => context.Client.ReadOrderStatus(agentKey, orderIds[sequence], recorder, operation), context.CancellationToken);
-            var summary = recorder.Summaries(window.Elapsed).Single();
+            var summaries = recorder.Summaries(window.Elapsed);
+            var summary = summaries.First(s => s.Operation == operation);
+            foreach (var failed in summaries.Where(s => s.Errors > 0))
+            {
+                errorNotes.Add($"{failed.Operation} with {storedOrders:N0} stored: " + string.Join(", ", failed.ErrorReasons.Select(pair => $"{pair.Key} × {pair.Value}")));
+            }
+
             rows.Add([ScenarioReport.Count(storedOrders), label, ScenarioReport.Count(summary.Count), ScenarioReport.Count(summary.Errors),
                 ScenarioReport.Number(summary.P50, 1), ScenarioReport.Number(summary.P95, 1), ScenarioReport.Number(summary.P99, 1), ScenarioReport.Number(summary.Max, 1)]);
         }
