@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KlmSocialPay.Api.Webhooks;
@@ -29,26 +27,8 @@ public static class MessengerWebhook
         return endpoints;
     }
 
-    internal static Results<ContentHttpResult, ProblemHttpResult> Verify(HttpRequest request, IOptions<MessengerOptions> options, ILoggerFactory loggers)
-    {
-        var mode = request.Query["hub.mode"].ToString();
-        var token = request.Query["hub.verify_token"].ToString();
-        var challenge = request.Query["hub.challenge"].ToString();
-        var expected = options.Value.VerifyToken;
-
-        var tokenMatches = !string.IsNullOrEmpty(expected)
-            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(expected));
-        if (mode != "subscribe" || !tokenMatches || string.IsNullOrEmpty(challenge))
-        {
-            loggers.CreateLogger(typeof(MessengerWebhook)).LogWarning("Messenger subscription check refused (mode {Mode})", mode);
-            return TypedResults.Problem(
-                title: "Forbidden",
-                detail: "hub.mode must be 'subscribe' and hub.verify_token must match the configured verify token.",
-                statusCode: StatusCodes.Status403Forbidden);
-        }
-
-        return TypedResults.Text(challenge, "text/plain");
-    }
+    internal static Results<ContentHttpResult, ProblemHttpResult> Verify(HttpRequest request, IOptions<MessengerOptions> options, ILoggerFactory loggers) =>
+        MetaSubscription.Verify(request, options.Value.VerifyToken, loggers.CreateLogger(typeof(MessengerWebhook)), "Messenger");
 
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Receive(
         HttpRequest request, IGrainFactory grains, IOptions<MessengerOptions> options, ILoggerFactory loggers)

@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using KlmSocialPay.Api.Webhooks;
+using KlmSocialPay.Grains.Telemetry;
 
 namespace KlmSocialPay.Api.Channels.WhatsApp;
 
@@ -22,6 +21,7 @@ public static class WhatsAppWebhook
     {
         endpoints.MapGet("/webhooks/whatsapp", Verify).WithTags("Webhooks").WithName("WhatsAppVerification").AllowAnonymous();
         endpoints.MapPost("/webhooks/whatsapp", Receive)
+            .AddEndpointFilter(new WebhookMetricsFilter(WebhookSource.WhatsApp))
             .WithTags("Webhooks")
             .WithName("WhatsAppWebhook")
             .Accepts<object>("application/json")
@@ -29,26 +29,8 @@ public static class WhatsAppWebhook
         return endpoints;
     }
 
-    internal static Results<ContentHttpResult, ProblemHttpResult> Verify(HttpRequest request, IOptions<WhatsAppOptions> options, ILoggerFactory loggers)
-    {
-        var mode = request.Query["hub.mode"].ToString();
-        var token = request.Query["hub.verify_token"].ToString();
-        var challenge = request.Query["hub.challenge"].ToString();
-        var expected = options.Value.VerifyToken;
-
-        var tokenMatches = !string.IsNullOrEmpty(expected)
-            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(expected));
-        if (mode != "subscribe" || !tokenMatches || string.IsNullOrEmpty(challenge))
-        {
-            loggers.CreateLogger(typeof(WhatsAppWebhook)).LogWarning("WhatsApp subscription check rejected (mode {Mode})", mode);
-            return TypedResults.Problem(
-                title: "Forbidden",
-                detail: "hub.mode must be 'subscribe' and hub.verify_token must match the configured WhatsApp verify token.",
-                statusCode: StatusCodes.Status403Forbidden);
-        }
-
-        return TypedResults.Text(challenge, "text/plain");
-    }
+    internal static Results<ContentHttpResult, ProblemHttpResult> Verify(HttpRequest request, IOptions<WhatsAppOptions> options, ILoggerFactory loggers) =>
+        MetaSubscription.Verify(request, options.Value.VerifyToken, loggers.CreateLogger(typeof(WhatsAppWebhook)), "WhatsApp");
 
     internal static async Task<Results<Ok, ProblemHttpResult>> Receive(
         HttpRequest request, IGrainFactory grains, IOptions<WhatsAppOptions> options, TimeProvider clock, ILoggerFactory loggers)
