@@ -117,6 +117,11 @@ public sealed record MeasuredWindow(
         }
 
         report.Note($"Silo resident memory at the end: {ScenarioReport.Megabytes(SiloRss)}.");
+        if (Run.Exceptions > 0)
+        {
+            report.Note($"{Run.Exceptions:N0} calls threw in the driver; the first: {Run.FirstException}");
+        }
+
         if (!Run.Drained)
         {
             report.Note($"Calls still open {LoadRunner.DrainLimit.TotalSeconds:0} s after the last start were abandoned.");

@@ -23,6 +23,7 @@ public static class LoadRunner
         var total = (long)Math.Round(rate * duration.TotalSeconds);
         var ticksPerCall = Stopwatch.Frequency / rate;
         using var slots = new SemaphoreSlim(maxInFlight, maxInFlight);
+        var failures = new FailureLog();
         var start = Stopwatch.GetTimestamp();
         long lateStarts = 0;
 
@@ -48,6 +49,10 @@ public static class LoadRunner
                 {
                     await operation(sequence, scheduled);
                 }
+                catch (Exception ex)
+                {
+                    failures.Add(ex);
+                }
                 finally
                 {
                     slots.Release();
@@ -57,7 +62,7 @@ public static class LoadRunner
 
         var startsDone = Stopwatch.GetElapsedTime(start);
         var drained = await Drain(slots, maxInFlight);
-        return new RunWindow(Stopwatch.GetElapsedTime(start), startsDone, total, lateStarts, drained);
+        return new RunWindow(Stopwatch.GetElapsedTime(start), startsDone, total, lateStarts, drained, failures.Count, failures.First);
     }
 
     /// <summary>
@@ -67,6 +72,7 @@ public static class LoadRunner
     public static async Task<RunWindow> RunClosedLoop(
         int clients, TimeSpan duration, long maxCalls, Func<long, long, Task> operation, CancellationToken cancellationToken)
     {
+        var failures = new FailureLog();
         var start = Stopwatch.GetTimestamp();
         long started = -1;
         var loops = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
@@ -79,14 +85,21 @@ public static class LoadRunner
                     return;
                 }
 
-                await operation(sequence, Stopwatch.GetTimestamp());
+                try
+                {
+                    await operation(sequence, Stopwatch.GetTimestamp());
+                }
+                catch (Exception ex)
+                {
+                    failures.Add(ex);
+                }
             }
         }, CancellationToken.None)).ToList();
 
         var all = Task.WhenAll(loops);
         var finished = await Task.WhenAny(all, Task.Delay(duration + DrainLimit, CancellationToken.None)) == all;
         var elapsed = Stopwatch.GetElapsedTime(start);
-        return new RunWindow(elapsed, elapsed, Math.Min(Interlocked.Read(ref started) + 1, maxCalls), 0, finished);
+        return new RunWindow(elapsed, elapsed, Math.Min(Interlocked.Read(ref started) + 1, maxCalls), 0, finished, failures.Count, failures.First);
     }
 
     private static async Task<bool> Drain(SemaphoreSlim slots, int maxInFlight)
@@ -108,6 +121,25 @@ public static class LoadRunner
 
 /// <summary>
 /// A finished run: its wall time including the drain, the time until the last start, the calls started,
-/// the starts that had to wait for a free slot, and whether every call finished within the drain limit.
+/// the starts that had to wait for a free slot, whether every call finished within the drain limit, and
+/// the calls that threw (a bug in the driver or a response it could not read) with the first exception.
 /// </summary>
-public sealed record RunWindow(TimeSpan Elapsed, TimeSpan StartPhase, long Started, long LateStarts, bool Drained);
+public sealed record RunWindow(
+    TimeSpan Elapsed, TimeSpan StartPhase, long Started, long LateStarts, bool Drained, long Exceptions, string? FirstException);
+
+/// <summary>Counts exceptions from concurrent calls and keeps the first one's type and message.</summary>
+internal sealed class FailureLog
+{
+    private long count;
+    private string? first;
+
+    public long Count => Interlocked.Read(ref count);
+
+    public string? First => Volatile.Read(ref first);
+
+    public void Add(Exception exception)
+    {
+        Interlocked.Increment(ref count);
+        Interlocked.CompareExchange(ref first, $"{exception.GetType().Name}: {exception.Message}", null);
+    }
+}
