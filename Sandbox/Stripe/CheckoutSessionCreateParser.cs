@@ -384,7 +384,7 @@ internal static class CheckoutSessionCreateParser
     }
 
     /// <summary>Stripe's metadata limits: 50 keys, keys up to 40 characters, values up to 500 characters.</summary>
-    private static IReadOnlyDictionary<string, string> ParseMetadata(StripeParameter? parameter)
+    internal static IReadOnlyDictionary<string, string> ParseMetadata(StripeParameter? parameter)
     {
         var metadata = ReadStringHash(parameter);
 

@@ -27,11 +27,28 @@ internal sealed record CheckoutActionResult(CheckoutSessionState? Session, Check
 /// All Checkout Sessions of the sandbox and every state change, each with its event. One lock guards the
 /// sessions, so a payment and an expiry of the same session cannot both happen.
 /// </summary>
-internal sealed class CheckoutSessionStore(StripeEventLog eventLog, SandboxClock clock, ILogger<CheckoutSessionStore> logger)
+internal sealed class CheckoutSessionStore
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, CheckoutSessionState> sessions = new(StringComparer.Ordinal);
     private readonly List<string> creationOrder = [];
+    private readonly StripeEventLog eventLog;
+    private readonly SandboxClock clock;
+    private readonly ILogger logger;
+
+    public CheckoutSessionStore(StripeEventLog eventLog, SandboxClock clock, ILoggerFactory loggerFactory)
+    {
+        this.eventLog = eventLog;
+        this.clock = clock;
+        logger = loggerFactory.CreateLogger<CheckoutSessionStore>();
+        Payments = new StripePaymentStore(eventLog, clock, loggerFactory.CreateLogger<StripePaymentStore>());
+    }
+
+    /// <summary>
+    /// The PaymentIntents, Charges, Refunds and Disputes that paid sessions lead to. The session store owns
+    /// them and calls them while it holds its own lock, so locks are always taken sessions first, then payments.
+    /// </summary>
+    public StripePaymentStore Payments { get; }
 
     public CheckoutSessionState Create(CheckoutSessionDraft draft, DateTimeOffset created)
     {
@@ -63,6 +80,15 @@ internal sealed class CheckoutSessionStore(StripeEventLog eventLog, SandboxClock
         lock (gate)
         {
             return Enumerable.Reverse(creationOrder).Take(count).Select(id => sessions[id]).ToList();
+        }
+    }
+
+    /// <summary>Every session matching <paramref name="match"/>, newest first, as <c>GET /v1/checkout/sessions</c> lists them.</summary>
+    public IReadOnlyList<CheckoutSessionState> NewestFirst(Func<CheckoutSessionState, bool> match)
+    {
+        lock (gate)
+        {
+            return Enumerable.Reverse(creationOrder).Select(id => sessions[id]).Where(match).ToList();
         }
     }
 
@@ -145,6 +171,7 @@ internal sealed class CheckoutSessionStore(StripeEventLog eventLog, SandboxClock
             };
 
             sessions[id] = completed;
+            Payments.RecordPayment(completed);
             eventLog.Emit(StripeEventTypes.CheckoutSessionCompleted, completed, StripeRequestReference.None);
 
             logger.LogInformation(
@@ -221,6 +248,7 @@ internal sealed class CheckoutSessionStore(StripeEventLog eventLog, SandboxClock
         };
 
         sessions[session.Id] = finished;
+        Payments.RecordDelayedPaymentOutcome(session.PaymentIntentId!, succeeded);
         eventLog.Emit(
             succeeded ? StripeEventTypes.CheckoutSessionAsyncPaymentSucceeded : StripeEventTypes.CheckoutSessionAsyncPaymentFailed,
             finished,

@@ -33,17 +33,20 @@ internal sealed class StripeApiEndpoints(
     IOptions<SandboxOptions> options,
     SandboxClock clock)
 {
-    public const int DefaultListLimit = 10;
-    public const int MaximumListLimit = 100;
-
     private static readonly FrozenSet<string> NoParameters = FrozenSet<string>.Empty;
     private static readonly FrozenSet<string> ExpandOnly = FrozenSet.ToFrozenSet(["expand"]);
     private static readonly FrozenSet<string> EventListParameters =
         FrozenSet.ToFrozenSet(["ending_before", "limit", "starting_after", "type", "types"]);
     private static readonly FrozenSet<string> NotSimulatedEventListParameters =
         FrozenSet.ToFrozenSet(["created", "delivery_success", "expand"]);
+    private static readonly FrozenSet<string> SessionListParameters =
+        FrozenSet.ToFrozenSet(["created", "ending_before", "limit", "payment_intent", "starting_after", "status"]);
+    private static readonly FrozenSet<string> NotSimulatedSessionListParameters =
+        FrozenSet.ToFrozenSet(["customer", "customer_account", "customer_details", "expand", "payment_link", "subscription"]);
 
     private string PublicBaseUrl => options.Value.PublicBaseUrl;
+
+    private StripePaymentStore Payments => sessions.Payments;
 
     public static void Map(IEndpointRouteBuilder sandbox)
     {
@@ -51,6 +54,8 @@ internal sealed class StripeApiEndpoints(
 
         api.MapPost("/checkout/sessions", (HttpContext context, StripeApiEndpoints endpoints) =>
             endpoints.HandleAsync(context, endpoints.CreateSession));
+        api.MapGet("/checkout/sessions", (HttpContext context, StripeApiEndpoints endpoints) =>
+            endpoints.HandleAsync(context, endpoints.ListSessions));
         api.MapGet("/checkout/sessions/{id}", (HttpContext context, string id, StripeApiEndpoints endpoints) =>
             endpoints.HandleAsync(context, call => endpoints.RetrieveSession(call, id)));
         api.MapPost("/checkout/sessions/{id}/expire", (HttpContext context, string id, StripeApiEndpoints endpoints) =>
@@ -59,11 +64,23 @@ internal sealed class StripeApiEndpoints(
             endpoints.HandleAsync(context, endpoints.ListEvents));
         api.MapGet("/events/{id}", (HttpContext context, string id, StripeApiEndpoints endpoints) =>
             endpoints.HandleAsync(context, call => endpoints.RetrieveEvent(call, id)));
+        api.MapGet("/payment_intents/{id}", (HttpContext context, string id, StripeApiEndpoints endpoints) =>
+            endpoints.HandleAsync(context, call => StripePaymentApi.RetrievePaymentIntent(endpoints.Payments, call, id)));
+        api.MapGet("/charges/{id}", (HttpContext context, string id, StripeApiEndpoints endpoints) =>
+            endpoints.HandleAsync(context, call => StripePaymentApi.RetrieveCharge(endpoints.Payments, call, id)));
+        api.MapPost("/refunds", (HttpContext context, StripeApiEndpoints endpoints) =>
+            endpoints.HandleAsync(context, call => StripePaymentApi.CreateRefund(endpoints.Payments, call)));
+        api.MapGet("/refunds", (HttpContext context, StripeApiEndpoints endpoints) =>
+            endpoints.HandleAsync(context, call => StripePaymentApi.ListRefunds(endpoints.Payments, call)));
+        api.MapGet("/refunds/{id}", (HttpContext context, string id, StripeApiEndpoints endpoints) =>
+            endpoints.HandleAsync(context, call => StripePaymentApi.RetrieveRefund(endpoints.Payments, call, id)));
         api.Map("/{**path}", (HttpContext context, StripeApiEndpoints endpoints) =>
             endpoints.HandleAsync(context, _ => throw Fail(new StripeApiError(
                 StatusCodes.Status404NotFound,
                 "invalid_request_error",
-                $"Unrecognized request URL ({context.Request.Method}: /v1/{context.GetRouteValue("path")}). The sandbox simulates only Checkout Sessions and Events."))));
+                $"Unrecognized request URL ({context.Request.Method}: /v1/{context.GetRouteValue("path")}). The sandbox simulates only Checkout Sessions, PaymentIntents, Charges, Refunds and Events."))));
+
+        StripePaymentControlEndpoints.Map(sandbox);
     }
 
     /// <summary>Runs one API call: headers, authentication, parameters, idempotency, then the handler.</summary>
@@ -171,7 +188,39 @@ internal sealed class StripeApiEndpoints(
         var record = events.Find(id) ?? throw Fail(StripeApiError.NoSuchEvent(id));
 
         return StripeApiResponse.Ok(StripeJson.Write(writer =>
-            StripeEventJson.Write(writer, record, events.PendingWebhooks(record.Id), PublicBaseUrl)));
+            StripeEventJson.Write(writer, record, events.PendingWebhooks(record.Id))));
+    }
+
+    /// <summary>
+    /// <c>GET /v1/checkout/sessions</c>: newest first, filtered by <c>status</c>, <c>payment_intent</c> and
+    /// <c>created</c>, so that Stripe.net's <c>SessionService.ListAutoPagingAsync</c> can page through them.
+    /// </summary>
+    private StripeApiResponse ListSessions(StripeCall call)
+    {
+        var parameters = call.Parameters;
+        RejectUnexpectedNames(parameters.Names, name => name, SessionListParameters, NotSimulatedSessionListParameters);
+
+        var status = ReadNonEmptyString(parameters["status"]);
+
+        if (status is not null and not ("open" or "complete" or "expired"))
+        {
+            throw Fail(StripeApiError.InvalidValue("status", "Invalid status: must be one of complete, expired, or open"));
+        }
+
+        var paymentIntentId = ReadNonEmptyString(parameters["payment_intent"]);
+        var created = StripeList.ReadCreatedFilter(parameters["created"]);
+
+        var page = StripeList.SelectPage(
+            sessions.NewestFirst(_ => true),
+            session => session.Id,
+            session => (status is null || CheckoutSessionJson.StatusText(session.Status) == status)
+                && (paymentIntentId is null || session.PaymentIntentId == paymentIntentId)
+                && created(session.Created),
+            parameters,
+            "checkout.session",
+            out var hasMore);
+
+        return StripeList.Respond(page, hasMore, "/v1/checkout/sessions", (writer, session) => CheckoutSessionJson.Write(writer, session, PublicBaseUrl));
     }
 
     /// <summary><c>GET /v1/events</c>: newest first, filtered by <c>type</c> (with <c>*</c> wildcards) or <c>types</c>.</summary>
@@ -185,70 +234,18 @@ internal sealed class StripeApiEndpoints(
             throw Fail(StripeApiError.InvalidValue("type", "You may only specify one of these parameters: type, types.", "parameters_exclusive"));
         }
 
-        var limit = ReadInteger(parameters["limit"]) ?? DefaultListLimit;
-
-        if (limit is < 1 or > MaximumListLimit)
-        {
-            throw Fail(StripeApiError.InvalidValue("limit", $"This value must be between 1 and {MaximumListLimit}, inclusive."));
-        }
-
         var typePatterns = parameters["type"] is { } type ? [ReadRequiredString(type, "type")] : ReadStringArray(parameters["types"]);
-        var matching = events.NewestFirst()
-            .Where(record => typePatterns.Count == 0 || typePatterns.Any(pattern => MatchesTypePattern(record.Type, pattern)))
-            .ToList();
 
-        var page = SelectPage(matching, ReadNonEmptyString(parameters["starting_after"]), ReadNonEmptyString(parameters["ending_before"]), (int)limit, out var hasMore);
+        var page = StripeList.SelectPage(
+            events.NewestFirst(),
+            record => record.Id,
+            record => typePatterns.Count == 0 || typePatterns.Any(pattern => MatchesTypePattern(record.Type, pattern)),
+            parameters,
+            "event",
+            out var hasMore);
 
-        return StripeApiResponse.Ok(StripeJson.Write(writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteString("object", "list");
-            writer.WriteStartArray("data");
-
-            foreach (var record in page)
-            {
-                StripeEventJson.Write(writer, record, events.PendingWebhooks(record.Id), PublicBaseUrl);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteBoolean("has_more", hasMore);
-            writer.WriteString("url", "/v1/events");
-            writer.WriteEndObject();
-        }));
-    }
-
-    /// <summary>Applies Stripe's cursor pagination to a newest-first list.</summary>
-    private static List<StripeEventRecord> SelectPage(
-        List<StripeEventRecord> newestFirst,
-        string? startingAfter,
-        string? endingBefore,
-        int limit,
-        out bool hasMore)
-    {
-        if (startingAfter is not null && endingBefore is not null)
-        {
-            throw Fail(StripeApiError.InvalidValue("starting_after", "You may only specify one of these parameters: ending_before, starting_after.", "parameters_exclusive"));
-        }
-
-        if (endingBefore is not null)
-        {
-            var end = IndexOfCursor(newestFirst, endingBefore, "ending_before");
-            var start = Math.Max(0, end - limit);
-            hasMore = start > 0;
-            return newestFirst.GetRange(start, end - start);
-        }
-
-        var first = startingAfter is null ? 0 : IndexOfCursor(newestFirst, startingAfter, "starting_after") + 1;
-        var count = Math.Min(limit, newestFirst.Count - first);
-        hasMore = first + count < newestFirst.Count;
-        return newestFirst.GetRange(first, count);
-    }
-
-    private static int IndexOfCursor(List<StripeEventRecord> records, string id, string param)
-    {
-        var index = records.FindIndex(record => record.Id == id);
-
-        return index >= 0 ? index : throw Fail(new StripeApiError(StatusCodes.Status404NotFound, "invalid_request_error", $"No such event: '{id}'", "resource_missing", param));
+        return StripeList.Respond(page, hasMore, "/v1/events", (writer, record) =>
+            StripeEventJson.Write(writer, record, events.PendingWebhooks(record.Id)));
     }
 
     /// <summary>Matches an event type against a pattern in which each <c>*</c> stands for any text.</summary>

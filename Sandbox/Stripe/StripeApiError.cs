@@ -35,6 +35,28 @@ internal sealed record StripeApiError(int StatusCode, string Type, string Messag
     public static StripeApiError NoSuchEvent(string id) =>
         new(404, InvalidRequest, $"No such event: '{id}'", "resource_missing", "id");
 
+    public static StripeApiError NoSuchPaymentIntent(string id, string param) =>
+        new(404, InvalidRequest, $"No such payment_intent: '{id}'", "resource_missing", param);
+
+    public static StripeApiError NoSuchCharge(string id, string param) =>
+        new(404, InvalidRequest, $"No such charge: '{id}'", "resource_missing", param);
+
+    public static StripeApiError NoSuchRefund(string id) =>
+        new(404, InvalidRequest, $"No such refund: '{id}'", "resource_missing", "refund");
+
+    public static StripeApiError ChargeAlreadyRefunded(string chargeId) =>
+        new(400, InvalidRequest, $"Charge {chargeId} has already been refunded.", "charge_already_refunded");
+
+    /// <summary>A refund larger than what is left on the charge. Amounts are written as decimal amount and currency code.</summary>
+    public static StripeApiError RefundAmountTooLarge(string requested, string refundable) =>
+        new(400, InvalidRequest, $"Refund amount ({requested}) is greater than unrefunded amount on charge ({refundable})", "amount_too_large", "amount");
+
+    public static StripeApiError ChargeNotRefundable(string message, string param) =>
+        new(400, InvalidRequest, message, "charge_not_refundable", param);
+
+    public static StripeApiError ChargeDisputed(string chargeId) =>
+        new(400, InvalidRequest, $"Charge {chargeId} has been charged back, so it cannot be refunded. Respond to the dispute instead.", "charge_disputed");
+
     public static StripeApiError MissingApiKey() =>
         new(401, InvalidRequest, "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').");
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace KlmSocialPay.Sandbox.Stripe;
 
-/// <summary>Writes Stripe's event envelope around a Checkout Session snapshot.</summary>
+/// <summary>Writes Stripe's event envelope around the snapshot of one object.</summary>
 internal static class StripeEventJson
 {
     /// <summary>The version Stripe.net 53.1.0 pins (<c>ApiVersion.Current</c>). Its webhook check accepts any version of the endive train.</summary>
@@ -12,21 +12,19 @@ internal static class StripeEventJson
         string id,
         string type,
         DateTimeOffset created,
-        CheckoutSessionState session,
+        StripeEventData data,
         StripeRequestReference request,
-        int pendingWebhooks,
-        string publicBaseUrl) =>
-        StripeJson.Write(writer => Write(writer, id, type, created, session, request, pendingWebhooks, publicBaseUrl));
+        int pendingWebhooks) =>
+        StripeJson.Write(writer => Write(writer, id, type, created, data, request, pendingWebhooks));
 
     public static void Write(
         Utf8JsonWriter writer,
         string id,
         string type,
         DateTimeOffset created,
-        CheckoutSessionState session,
+        StripeEventData data,
         StripeRequestReference request,
-        int pendingWebhooks,
-        string publicBaseUrl)
+        int pendingWebhooks)
     {
         writer.WriteStartObject();
         writer.WriteString("id", id);
@@ -35,7 +33,15 @@ internal static class StripeEventJson
         writer.WriteNumber("created", created.ToUnixTimeSeconds());
         writer.WriteStartObject("data");
         writer.WritePropertyName("object");
-        CheckoutSessionJson.Write(writer, session, publicBaseUrl);
+        data.WriteObject(writer);
+
+        if (data.WritePreviousAttributes is { } writePreviousAttributes)
+        {
+            writer.WriteStartObject("previous_attributes");
+            writePreviousAttributes(writer);
+            writer.WriteEndObject();
+        }
+
         writer.WriteEndObject();
         writer.WriteBoolean("livemode", false);
         writer.WriteNumber("pending_webhooks", pendingWebhooks);
@@ -47,6 +53,6 @@ internal static class StripeEventJson
         writer.WriteEndObject();
     }
 
-    public static void Write(Utf8JsonWriter writer, StripeEventRecord record, int pendingWebhooks, string publicBaseUrl) =>
-        Write(writer, record.Id, record.Type, record.Created, record.Session, record.Request, pendingWebhooks, publicBaseUrl);
+    public static void Write(Utf8JsonWriter writer, StripeEventRecord record, int pendingWebhooks) =>
+        Write(writer, record.Id, record.Type, record.Created, record.Data, record.Request, pendingWebhooks);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,13 +11,24 @@ internal sealed record StripeRequestReference(string? Id, string? IdempotencyKey
 }
 
 /// <summary>
+/// The object an event carries: its id and type, and writers for <c>data.object</c> and, when the event reports
+/// a change, <c>data.previous_attributes</c>. The writers capture an immutable snapshot, so every serialization
+/// of the event shows the object as it was when the event was emitted.
+/// </summary>
+internal sealed record StripeEventData(
+    string ObjectId,
+    string ObjectType,
+    Action<Utf8JsonWriter> WriteObject,
+    Action<Utf8JsonWriter>? WritePreviousAttributes = null);
+
+/// <summary>
 /// One event. <see cref="WebhookBody"/> is serialized once, so every delivery attempt sends the same bytes.
 /// </summary>
 internal sealed record StripeEventRecord(
     string Id,
     string Type,
     DateTimeOffset Created,
-    CheckoutSessionState Session,
+    StripeEventData Data,
     StripeRequestReference Request,
     string WebhookBody);
 
@@ -27,6 +39,12 @@ internal static class StripeEventTypes
     public const string CheckoutSessionAsyncPaymentSucceeded = "checkout.session.async_payment_succeeded";
     public const string CheckoutSessionAsyncPaymentFailed = "checkout.session.async_payment_failed";
     public const string CheckoutSessionExpired = "checkout.session.expired";
+    public const string ChargeRefunded = "charge.refunded";
+    public const string RefundCreated = "refund.created";
+    public const string RefundUpdated = "refund.updated";
+    public const string RefundFailed = "refund.failed";
+    public const string ChargeDisputeCreated = "charge.dispute.created";
+    public const string ChargeDisputeClosed = "charge.dispute.closed";
 }
 
 /// <summary>Stores every event in creation order and hands each one to webhook delivery.</summary>
@@ -43,13 +61,21 @@ internal sealed class StripeEventLog(
 
     private bool DeliversWebhooks => !string.IsNullOrEmpty(options.Value.Stripe.WebhookUrl);
 
+    /// <summary>Emits an event about a Checkout Session snapshot.</summary>
     public StripeEventRecord Emit(string type, CheckoutSessionState session, StripeRequestReference request)
+    {
+        var publicBaseUrl = options.Value.PublicBaseUrl;
+
+        return Emit(type, new StripeEventData(session.Id, "checkout.session", writer => CheckoutSessionJson.Write(writer, session, publicBaseUrl)), request);
+    }
+
+    public StripeEventRecord Emit(string type, StripeEventData data, StripeRequestReference request)
     {
         var id = SandboxIds.Event();
         var created = clock.UtcNow;
         var pendingWebhooks = DeliversWebhooks ? 1 : 0;
-        var body = StripeEventJson.Serialize(id, type, created, session, request, pendingWebhooks, options.Value.PublicBaseUrl);
-        var record = new StripeEventRecord(id, type, created, session, request, body);
+        var body = StripeEventJson.Serialize(id, type, created, data, request, pendingWebhooks);
+        var record = new StripeEventRecord(id, type, created, data, request, body);
 
         lock (gate)
         {
@@ -57,7 +83,9 @@ internal sealed class StripeEventLog(
             eventsById.Add(id, record);
         }
 
-        logger.LogInformation("Stripe sandbox emitted event {EventId} {EventType} for Checkout Session {CheckoutSessionId}", id, type, session.Id);
+        logger.LogInformation(
+            "Stripe sandbox emitted event {EventId} {EventType} for {ObjectType} {ObjectId}",
+            id, type, data.ObjectType, data.ObjectId);
 
         if (DeliversWebhooks)
         {

@@ -6,7 +6,8 @@ namespace KlmSocialPay.Sandbox.Stripe;
 internal sealed record WebhookDeliveryStatus(
     string EventId,
     string EventType,
-    string CheckoutSessionId,
+    string ObjectType,
+    string ObjectId,
     DateTimeOffset CreatedAt,
     int Attempts,
     int? LastStatusCode,
@@ -22,7 +23,7 @@ internal sealed class WebhookDeliveryLog
 
     public void Register(StripeEventRecord record) =>
         deliveries[record.Id] = new WebhookDeliveryStatus(
-            record.Id, record.Type, record.Session.Id, record.Created, 0, null, null, false, false, null);
+            record.Id, record.Type, record.Data.ObjectType, record.Data.ObjectId, record.Created, 0, null, null, false, false, null);
 
     /// <summary>Records one finished attempt. Each event has a single delivery task, so updates do not race.</summary>
     public void RecordAttempt(string eventId, int attempt, int? statusCode, string? error, bool delivered, bool givenUp, DateTimeOffset? nextAttemptAt) =>
