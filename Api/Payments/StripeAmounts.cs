@@ -21,7 +21,7 @@ public static class StripeAmounts
     {
         (_, null) => null,
         ("ISK", { } amount) => amount % 100 == 0 ? amount / 100 : null,
-        ("MGA", { } amount) => checked(amount * 100),
+        ("MGA", { } amount) => amount <= long.MaxValue / 100 && amount >= long.MinValue / 100 ? amount * 100 : null,
         (_, { } amount) => amount,
     };
 

@@ -28,6 +28,7 @@ public static class StripeWebhook
 
     private static readonly Dictionary<string, PaymentEventKind> PaymentTypes = new(StringComparer.Ordinal)
     {
+        [EventTypes.RefundCreated] = PaymentEventKind.RefundCreated,
         [EventTypes.RefundUpdated] = PaymentEventKind.RefundUpdated,
         [EventTypes.RefundFailed] = PaymentEventKind.RefundFailed,
         [EventTypes.ChargeRefunded] = PaymentEventKind.ChargeRefunded,
@@ -202,7 +203,8 @@ public static class StripeWebhook
         }
 
         var orderId = (stripeEvent.Data!.Object as Refund)?.Metadata?.GetValueOrDefault("order_id");
-        if (!OrderIds.IsOrderId(orderId) && paymentEvent.PaymentIntentId is { } paymentIntentId)
+        if (!OrderIds.IsOrderId(orderId) && paymentEvent.PaymentIntentId is { } paymentIntentId
+            && !string.IsNullOrWhiteSpace(paymentIntentId))
         {
             orderId = await grains.GetGrain<IPaymentIntentGrain>(paymentIntentId).GetOrderId();
         }

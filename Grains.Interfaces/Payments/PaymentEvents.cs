@@ -3,6 +3,9 @@ namespace KlmSocialPay.Grains.Payments;
 /// <summary>The provider's refund and dispute events that change an order's payment.</summary>
 public enum PaymentEventKind
 {
+    /// <summary>A refund was created (<c>refund.created</c>), usually pending.</summary>
+    RefundCreated,
+
     /// <summary>A refund changed status (<c>refund.updated</c>); <see cref="PaymentEvent.Status"/> says to what.</summary>
     RefundUpdated,
 

@@ -61,7 +61,7 @@ public sealed partial class OrderGrain
 
         var outcome = paymentEvent.Kind switch
         {
-            PaymentEventKind.RefundUpdated or PaymentEventKind.RefundFailed => ApplyRefundStatus(paymentEvent),
+            PaymentEventKind.RefundCreated or PaymentEventKind.RefundUpdated or PaymentEventKind.RefundFailed => ApplyRefundStatus(paymentEvent),
             PaymentEventKind.ChargeRefunded => ApplyChargeRefunded(paymentEvent),
             PaymentEventKind.DisputeCreated or PaymentEventKind.DisputeClosed => ApplyDispute(paymentEvent),
             _ => EventOutcome.Ignored,
@@ -101,38 +101,50 @@ public sealed partial class OrderGrain
             var detail = $"Refund {record.RefundId} of {record.Amount} {State.Total.Currency} failed: {record.FailureReason ?? "no reason given"}.";
             RaiseAlert("refund-failed", detail);
             Notify(NotificationType.RefundFailed, refundEvent.EventId, new Money.Money(record.Amount, State.Total.Currency), detail);
-            // NOTE: a refund that failed after it had succeeded does not move the order back to paid; the alert tells the agent.
+            // NOTE: a refund that failed after it had succeeded lowers the refunded total but does not move the
+            // order back to paid; the alert tells the agent.
             logger.LogWarning("Refund {RefundId} of order {OrderId} failed: {FailureReason}", record.RefundId, OrderId, record.FailureReason);
         }
 
-        UpdateRefundedAmount(State.Refunds.Where(r => r.Status == "succeeded").Sum(r => r.Amount), refundEvent.ObjectId);
+        UpdateRefundedAmount(refundEvent.ObjectId);
         return EventOutcome.Applied;
     }
 
+    /// <summary>
+    /// Stripe sends charge.refunded when a refund is created, before it is known to succeed, so its
+    /// <c>amount_refunded</c> does not move the order; the refund's own events do.
+    /// </summary>
     private EventOutcome ApplyChargeRefunded(PaymentEvent chargeEvent)
     {
-        if (chargeEvent.Amount is not { } refundedTotal || refundedTotal <= State.RefundedAmount)
-        {
-            return EventOutcome.Ignored;
-        }
-
-        UpdateRefundedAmount(refundedTotal, chargeEvent.ObjectId);
-        return EventOutcome.Applied;
+        logger.LogInformation(
+            "Order {OrderId} charge {ChargeId} reports {AmountRefunded} refunded; waiting for the refunds' own events",
+            OrderId, chargeEvent.ObjectId, chargeEvent.Amount);
+        return EventOutcome.Ignored;
     }
 
-    /// <summary>Raises the refunded total (it never shrinks) and moves the order to partially-refunded or refunded.</summary>
-    private void UpdateRefundedAmount(long refundedTotal, string cause)
+    /// <summary>
+    /// Sets the refunded total to the sum of the refunds that succeeded, and moves the order to
+    /// partially-refunded or refunded when that total grew.
+    /// </summary>
+    private void UpdateRefundedAmount(string cause)
     {
-        if (refundedTotal <= State.RefundedAmount || State.Payment is not { } payment)
+        if (State.Payment is not { } payment)
         {
             return;
         }
 
-        State.RefundedAmount = Math.Min(refundedTotal, payment.Amount.MinorUnits);
-        var trigger = State.RefundedAmount >= payment.Amount.MinorUnits ? OrderTrigger.FullRefund : OrderTrigger.PartialRefund;
+        var succeeded = Math.Min(State.Refunds.Where(r => r.Status == "succeeded").Sum(r => r.Amount), payment.Amount.MinorUnits);
+        var grew = succeeded > State.RefundedAmount;
+        State.RefundedAmount = succeeded;
+        if (!grew)
+        {
+            return;
+        }
+
+        var trigger = succeeded >= payment.Amount.MinorUnits ? OrderTrigger.FullRefund : OrderTrigger.PartialRefund;
         if (OrderStateMachine.TryNext(State.Status, trigger, out _))
         {
-            Transition(trigger, Actors.Stripe, $"{cause}: refunded {State.RefundedAmount} of {payment.Amount.MinorUnits}");
+            Transition(trigger, Actors.Stripe, $"{cause}: refunded {succeeded} of {payment.Amount.MinorUnits}");
         }
     }
 

@@ -12,6 +12,9 @@ namespace KlmSocialPay.Api.Channels.Messenger;
 /// </summary>
 public static class MessengerWebhook
 {
+    /// <summary>The last millisecond that <see cref="DateTimeOffset"/> can represent (9999-12-31T23:59:59.999Z).</summary>
+    private const long MaxUnixMilliseconds = 253_402_300_799_999;
+
     /// <summary>Meta batches up to 1,000 updates in one POST; 8 MiB leaves room for that.</summary>
     public const int MaxBodyBytes = 8 * 1024 * 1024;
 
@@ -66,7 +69,15 @@ public static class MessengerWebhook
         }
 
         var echoes = new List<(string MessageId, string Mid)>();
-        var messages = ExtractCustomerMessages(entries, echoes, logger);
+        List<(ConversationKey Key, InboundMessage Message)> messages;
+        try
+        {
+            messages = ExtractCustomerMessages(entries, echoes, logger);
+        }
+        catch (FormatException ex)
+        {
+            return Problems.BadRequest("Malformed body", ex.Message);
+        }
 
         // Messages of one customer are applied in order; different customers in parallel.
         await Task.WhenAll(messages
@@ -121,7 +132,12 @@ public static class MessengerWebhook
                 continue;
             }
 
-            var sentAt = item.Timestamp is { } ms and > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : DateTimeOffset.UtcNow;
+            var sentAt = item.Timestamp switch
+            {
+                null => DateTimeOffset.UtcNow,
+                { } ms when ms > 0 && ms <= MaxUnixMilliseconds => DateTimeOffset.FromUnixTimeMilliseconds(ms),
+                _ => throw new FormatException($"The timestamp of message {message.Mid} is out of range."),
+            };
             var attachments = message.Attachments?.Select(a => a?.Type ?? "unknown").ToList() ?? [];
             messages.Add((new ConversationKey(Channel.Messenger, psid), new InboundMessage(message.Mid, message.Text, attachments, sentAt)));
         }

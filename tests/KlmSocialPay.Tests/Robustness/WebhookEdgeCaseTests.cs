@@ -16,18 +16,9 @@ public sealed class WebhookEdgeCaseTests(QuietProductHost fixture) : IClassFixtu
 
     private ProductHost Host => fixture.Host;
 
-    private const string MessengerTimestampBug =
-        "Product bug: MessengerWebhook passes any positive timestamp to DateTimeOffset.FromUnixTimeMilliseconds, which throws ArgumentOutOfRangeException past year 9999, so the signed body gets a 500. The lead must bound it as XWebhook does.";
-
-    private const string BlankPaymentIntentBug =
-        "Product bug: StripeWebhook.RoutePaymentEvent passes an empty payment_intent to GrainFactory.GetGrain, which throws ArgumentException, so the signed event gets a 500. The lead must treat a blank id as missing.";
-
-    private const string MgaOverflowBug =
-        "Product bug: StripeAmounts.FromStripe multiplies MGA amounts by 100 in a checked context, so a signed event with a huge MGA amount throws OverflowException and gets a 500. The lead must return null (no exact equivalent) instead.";
-
     [Theory]
-    [InlineData("largest long", "9223372036854775807", Skip = MessengerTimestampBug)]
-    [InlineData("one past year 9999", "253402300800000", Skip = MessengerTimestampBug)]
+    [InlineData("largest long", "9223372036854775807")]
+    [InlineData("one past year 9999", "253402300800000")]
     [InlineData("negative", "-1")]
     public async Task Messenger_ExtremeTimestamp_IsNotServerError(string description, string timestamp)
     {
@@ -60,8 +51,8 @@ public sealed class WebhookEdgeCaseTests(QuietProductHost fixture) : IClassFixtu
     }
 
     [Theory]
-    [InlineData("refund with an empty payment_intent", "refund", 1000, "", Skip = BlankPaymentIntentBug)]
-    [InlineData("charge with an MGA amount that overflows when converted", "charge", long.MaxValue / 10, "pi_edge_unknown", Skip = MgaOverflowBug)]
+    [InlineData("refund with an empty payment_intent", "refund", 1000, "")]
+    [InlineData("charge with an MGA amount that overflows when converted", "charge", long.MaxValue / 10, "pi_edge_unknown")]
     [InlineData("dispute with a negative amount", "dispute", -4500, "pi_edge_unknown")]
     [InlineData("refund with the largest amount", "refund", long.MaxValue, "pi_edge_unknown")]
     public async Task Stripe_ExtremePaymentObject_IsNotServerError(string description, string objectType, long amount, string paymentIntent)
