@@ -199,13 +199,20 @@ internal sealed class FuzzCaseGenerator(WebhookRoute route, Sentinels sentinels,
 
     private byte[] Truncate(byte[] body) => body[..random.Next(0, body.Length)];
 
+    /// <summary>Flips 1 to 8 distinct bits, so the result always differs from the body (two flips of one bit would cancel out).</summary>
     private byte[] FlipBits(byte[] body)
     {
         var copy = (byte[])body.Clone();
+        var flipped = new HashSet<long>();
 
         for (var flips = random.Next(1, 9); flips > 0; flips--)
         {
-            copy[random.Next(copy.Length)] ^= (byte)(1 << random.Next(8));
+            var position = random.Next(copy.Length);
+            var bit = random.Next(8);
+            if (flipped.Add(((long)position << 3) | (uint)bit))
+            {
+                copy[position] ^= (byte)(1 << bit);
+            }
         }
 
         return copy;
