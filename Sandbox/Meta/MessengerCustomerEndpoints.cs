@@ -19,9 +19,9 @@ internal sealed class MessengerCustomerEndpoints(MessengerStore store, Messenger
         var messenger = sandbox.MapGroup("/messenger");
 
         messenger.MapGet("", () => Results.Content(MessengerPage.Render(), "text/html; charset=utf-8"));
-        messenger.MapGet("/customers", (MessengerStore messages) => Results.Json(messages.KnownPsids(), SandboxJson.Options));
+        messenger.MapGet("/customers", (MessengerStore messages) => Results.Json(messages.Conversations.KnownCustomerIds(), SandboxJson.Options));
         messenger.MapGet("/customers/{psid}/messages", (string psid, MessengerStore messages) =>
-            Results.Json(messages.Inbound(psid), SandboxJson.Options));
+            Results.Json(messages.Conversations.Inbound(psid), SandboxJson.Options));
         messenger.MapPost("/customers/{psid}/messages", async (HttpContext context, string psid, MessengerCustomerEndpoints endpoints) =>
         {
             var (request, problem) = await SandboxRequestBody.ReadJsonAsync<CustomerMessageRequest>(context.Request);
@@ -94,11 +94,11 @@ internal sealed class MessengerCustomerEndpoints(MessengerStore store, Messenger
     /// <summary>Records the event, posts it, and returns the product's status, or 502 with the mid when the product did not respond.</summary>
     private async Task<IResult> DeliverAsync(MessengerInboundMessage inbound, string eventName, JsonObject payload, CancellationToken cancellationToken)
     {
-        store.RecordInbound(inbound, clock.UtcNow);
+        store.Conversations.RecordInbound(inbound, clock.UtcNow);
 
         var body = poster.BuildBody(inbound.Psid, eventName, payload);
         var result = await poster.PostAsync(inbound.MessageId, body, cancellationToken);
-        store.UpdateInboundDelivery(inbound.MessageId, result.StatusCode, result.Error);
+        store.Conversations.UpdateInboundDelivery(inbound.MessageId, result.StatusCode, result.Error);
 
         if (result.StatusCode is null)
         {

@@ -38,7 +38,7 @@ internal sealed partial class MessengerSendEndpoints(
         meta.MapPost("/{version}/{pageId}/messages", (HttpContext context, string version, string pageId, MessengerSendEndpoints endpoints) =>
             endpoints.SendAsync(context, version, pageId));
         meta.MapGet("/messages", (string? recipientId, MessengerStore messages) =>
-            Results.Json(messages.Outbound(recipientId), SandboxJson.Options));
+            Results.Json(messages.Conversations.Outbound(recipientId), SandboxJson.Options));
 
         meta.MapPost("/failures", async (HttpContext context, MessengerSendEndpoints endpoints) =>
         {
@@ -46,10 +46,10 @@ internal sealed partial class MessengerSendEndpoints(
             return problem ?? endpoints.AddFailureRule(request!);
         });
         meta.MapGet("/failures", (MessengerStore messages) =>
-            Results.Json(messages.FailureRules().Select(FailureRuleView.From), SandboxJson.Options));
+            Results.Json(messages.Failures.All().Select(FailureRuleView.From), SandboxJson.Options));
         meta.MapDelete("/failures", (string? recipientId, MessengerStore messages) =>
         {
-            messages.ClearFailureRules(recipientId);
+            messages.Failures.Clear(recipientId);
             return Results.NoContent();
         });
     }
@@ -67,7 +67,7 @@ internal sealed partial class MessengerSendEndpoints(
             CheckRecipient(request);
 
             var messageId = SandboxIds.MessengerMessage();
-            store.RecordOutbound(new MessengerOutboundMessage(
+            store.Conversations.RecordOutbound(new MessengerOutboundMessage(
                 messageId, request.RecipientId, request.MessagingType, request.Tag, clock.UtcNow,
                 request.Message?.DeepClone(), request.SenderAction));
 
@@ -129,16 +129,16 @@ internal sealed partial class MessengerSendEndpoints(
     /// <summary>Applies the rules that depend on the recipient: known PSID, injected failures, then the messaging window.</summary>
     private void CheckRecipient(MessengerSendRequest request)
     {
-        var lastMessageAt = store.LastCustomerMessageAt(request.RecipientId);
+        var lastMessageAt = store.Conversations.LastCustomerMessageAt(request.RecipientId);
 
         if (lastMessageAt is null && Meta.RequireKnownRecipient)
         {
             throw new MetaGraphException(MetaGraphError.NoMatchingUser());
         }
 
-        if (store.TakeInjectedFailure(request.RecipientId) is { } injected)
+        if (store.Failures.Take(request.RecipientId) is { } injected)
         {
-            throw new MetaGraphException(injected);
+            throw new MetaGraphException(injected.Error);
         }
 
         if (lastMessageAt is null)
@@ -183,7 +183,7 @@ internal sealed partial class MessengerSendEndpoints(
         }
 
         var rule = new MessengerFailureRule(request.RecipientId!, request.Code.Value, count, error);
-        store.AddFailureRule(rule);
+        store.Failures.Add(rule);
 
         logger.LogInformation(
             "Messenger sandbox will fail the next {Count} sends to {RecipientId} with code {ErrorCode}",

@@ -23,9 +23,9 @@ internal sealed class WhatsAppCustomerEndpoints(WhatsAppStore store, WhatsAppWeb
         var whatsapp = sandbox.MapGroup("/whatsapp");
 
         whatsapp.MapGet("", () => Results.Content(WhatsAppPage.Render(), "text/html; charset=utf-8"));
-        whatsapp.MapGet("/customers", (WhatsAppStore messages) => Results.Json(messages.KnownWaIds(), SandboxJson.Options));
+        whatsapp.MapGet("/customers", (WhatsAppStore messages) => Results.Json(messages.Conversations.KnownCustomerIds(), SandboxJson.Options));
         whatsapp.MapGet("/customers/{waId}/messages", (string waId, WhatsAppStore messages) =>
-            Results.Json(messages.Inbound(waId), SandboxJson.Options));
+            Results.Json(messages.Conversations.Inbound(waId), SandboxJson.Options));
         whatsapp.MapPost("/customers/{waId}/messages", async (HttpContext context, string waId, WhatsAppCustomerEndpoints endpoints) =>
         {
             var (request, problem) = await SandboxRequestBody.ReadJsonAsync<CustomerMessageRequest>(context.Request);
@@ -62,10 +62,10 @@ internal sealed class WhatsAppCustomerEndpoints(WhatsAppStore store, WhatsAppWeb
             request.Text, clock.RealUtcNow, null, null);
 
         // The window follows the sandbox clock; the webhook's timestamp is real time, which the product checks against its own clock.
-        store.RecordInbound(message, clock.UtcNow);
+        store.Conversations.RecordInbound(message, clock.UtcNow);
 
         var result = await poster.PostAsync($"customer message {message.Id}", poster.BuildMessageBody(message), cancellationToken);
-        store.UpdateInboundDelivery(message.Id, result.StatusCode, result.Error);
+        store.Conversations.UpdateInboundDelivery(message.Id, result.StatusCode, result.Error);
 
         if (result.StatusCode is null)
         {
@@ -84,7 +84,7 @@ internal sealed class WhatsAppCustomerEndpoints(WhatsAppStore store, WhatsAppWeb
         }
 
         var results = new List<ReadResult>();
-        foreach (var unread in store.Outbound(waId).Where(message => message.Status != "read"))
+        foreach (var unread in store.Conversations.Outbound(waId).Where(message => message.Status != "read"))
         {
             if (store.Advance(unread.Id, "read") is not { } message)
             {

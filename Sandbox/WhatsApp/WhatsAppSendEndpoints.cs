@@ -39,7 +39,7 @@ internal sealed partial class WhatsAppSendEndpoints(
         whatsapp.MapPost("/{version}/{phoneNumberId}/messages", (HttpContext context, string version, string phoneNumberId, WhatsAppSendEndpoints endpoints) =>
             endpoints.SendAsync(context, version, phoneNumberId));
         whatsapp.MapGet("/messages", (string? recipientId, WhatsAppStore messages) =>
-            Results.Json(messages.Outbound(recipientId), SandboxJson.Options));
+            Results.Json(messages.Conversations.Outbound(recipientId), SandboxJson.Options));
 
         whatsapp.MapPost("/failures", async (HttpContext context, WhatsAppSendEndpoints endpoints) =>
         {
@@ -47,10 +47,10 @@ internal sealed partial class WhatsAppSendEndpoints(
             return problem ?? endpoints.AddFailureRule(request!);
         });
         whatsapp.MapGet("/failures", (WhatsAppStore messages) =>
-            Results.Json(messages.FailureRules().Select(FailureRuleView.From), SandboxJson.Options));
+            Results.Json(messages.Failures.All().Select(FailureRuleView.From), SandboxJson.Options));
         whatsapp.MapDelete("/failures", (string? recipientId, WhatsAppStore messages) =>
         {
-            messages.ClearFailureRules(recipientId);
+            messages.Failures.Clear(recipientId);
             return Results.NoContent();
         });
     }
@@ -72,7 +72,7 @@ internal sealed partial class WhatsAppSendEndpoints(
 
             var message = new WhatsAppOutboundMessage(
                 WhatsAppIds.Message(), request.WaId, request.Type, request.Content, request.CallbackData, clock.UtcNow, "accepted", []);
-            store.RecordOutbound(message);
+            store.Conversations.RecordOutbound(message);
 
             var delay = Settings.StatusDelay;
             var now = clock.RealUtcNow;
@@ -138,14 +138,14 @@ internal sealed partial class WhatsAppSendEndpoints(
     /// </summary>
     private WhatsAppFailureRule? CheckRecipient(WhatsAppSendRequest request)
     {
-        var lastMessageAt = store.LastCustomerMessageAt(request.WaId);
+        var lastMessageAt = store.Conversations.LastCustomerMessageAt(request.WaId);
 
         if (lastMessageAt is null && Settings.RequireKnownRecipient)
         {
             throw new WhatsAppGraphException(WhatsAppGraphError.ReEngagement());
         }
 
-        if (store.TakeInjectedFailure(request.WaId) is { } injected)
+        if (store.Failures.Take(request.WaId) is { } injected)
         {
             return injected.Error is null ? injected : throw new WhatsAppGraphException(injected.Error);
         }
@@ -198,7 +198,7 @@ internal sealed partial class WhatsAppSendEndpoints(
         }
 
         var rule = new WhatsAppFailureRule(request.RecipientId!, code, count, error);
-        store.AddFailureRule(rule);
+        store.Failures.Add(rule);
 
         logger.LogInformation("WhatsApp sandbox will fail the next {Count} sends to {RecipientId} with code {ErrorCode}", count, rule.RecipientId, code);
         return Results.Json(FailureRuleView.From(rule), SandboxJson.Options, statusCode: StatusCodes.Status201Created);

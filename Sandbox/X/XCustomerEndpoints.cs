@@ -20,9 +20,9 @@ internal sealed class XCustomerEndpoints(XStore store, XWebhookPoster poster, IO
         var x = sandbox.MapGroup("/x");
 
         x.MapGet("", () => Results.Content(XPage.Render(), "text/html; charset=utf-8"));
-        x.MapGet("/customers", (XStore messages) => Results.Json(messages.KnownUserIds(), SandboxJson.Options));
+        x.MapGet("/customers", (XStore messages) => Results.Json(messages.Conversations.KnownCustomerIds(), SandboxJson.Options));
         x.MapGet("/customers/{userId}/messages", (string userId, XStore messages) =>
-            Results.Json(messages.Inbound(userId), SandboxJson.Options));
+            Results.Json(messages.Conversations.Inbound(userId), SandboxJson.Options));
         x.MapPost("/customers/{userId}/messages", async (HttpContext context, string userId, XCustomerEndpoints endpoints) =>
         {
             var (request, problem) = await SandboxRequestBody.ReadJsonAsync<CustomerMessageRequest>(context.Request);
@@ -82,10 +82,11 @@ internal sealed class XCustomerEndpoints(XStore store, XWebhookPoster poster, IO
     /// <summary>Records the event, posts it, and returns the product's status, or 502 with the event id when the product did not respond.</summary>
     private async Task<IResult> DeliverAsync(XInboundMessage inbound, byte[] body, CancellationToken cancellationToken)
     {
-        store.RecordInbound(inbound, clock.UtcNow);
+        // Only a DM, not a typing indicator, opens a window and so makes the user a known recipient.
+        store.Conversations.RecordInbound(inbound, inbound.Kind == MessageKind ? clock.UtcNow : null);
 
         var result = await poster.PostAsync(inbound.EventId, body, cancellationToken);
-        store.UpdateInboundDelivery(inbound.EventId, result.StatusCode, result.Error);
+        store.Conversations.UpdateInboundDelivery(inbound.EventId, result.StatusCode, result.Error);
 
         if (result.StatusCode is null)
         {

@@ -39,17 +39,17 @@ internal sealed class XDmEndpoints(
         x.MapPost("/2/dm_conversations/with/{participantId}/messages", (HttpContext context, string participantId, XDmEndpoints endpoints) =>
             endpoints.SendAsync(context, participantId));
         x.MapGet("/messages", (string? recipientId, XStore messages) =>
-            Results.Json(messages.Outbound(recipientId), SandboxJson.Options));
+            Results.Json(messages.Conversations.Outbound(recipientId), SandboxJson.Options));
 
         x.MapPost("/failures", async (HttpContext context, XDmEndpoints endpoints) =>
         {
             var (request, problem) = await SandboxRequestBody.ReadJsonAsync<FailureRuleRequest>(context.Request);
             return problem ?? endpoints.AddFailureRule(request!);
         });
-        x.MapGet("/failures", (XStore messages) => Results.Json(messages.FailureRules(), SandboxJson.Options));
+        x.MapGet("/failures", (XStore messages) => Results.Json(messages.Failures.All(), SandboxJson.Options));
         x.MapDelete("/failures", (string? recipientId, XStore messages) =>
         {
-            messages.ClearFailureRules(recipientId);
+            messages.Failures.Clear(recipientId);
             return Results.NoContent();
         });
     }
@@ -81,7 +81,7 @@ internal sealed class XDmEndpoints(
 
             var eventId = XIds.NewId();
             var conversationId = XIds.OneToOneConversationId(X.AccountId, participantId);
-            store.RecordOutbound(new XOutboundMessage(eventId, conversationId, participantId, text, mediaIds, clock.UtcNow));
+            store.Conversations.RecordOutbound(new XOutboundMessage(eventId, conversationId, participantId, text, mediaIds, clock.UtcNow));
 
             logger.LogInformation("X sandbox accepted DM {EventId} to {RecipientId}", eventId, participantId);
 
@@ -172,14 +172,14 @@ internal sealed class XDmEndpoints(
     /// <summary>Applies the rules that depend on the recipient: known user (when required), then injected failures.</summary>
     private void CheckRecipient(string participantId)
     {
-        if (X.RequireKnownRecipient && store.LastCustomerMessageAt(participantId) is null)
+        if (X.RequireKnownRecipient && store.Conversations.LastCustomerMessageAt(participantId) is null)
         {
             throw new XApiException(XApiError.Forbidden());
         }
 
-        if (store.TakeInjectedFailure(participantId) is { } status)
+        if (store.Failures.Take(participantId) is { } injected)
         {
-            throw new XApiException(XApiError.ForInjectedStatus(status)!);
+            throw new XApiException(XApiError.ForInjectedStatus(injected.Status)!);
         }
     }
 
@@ -203,7 +203,7 @@ internal sealed class XDmEndpoints(
         }
 
         var rule = new XFailureRule(request.RecipientId!, status, count);
-        store.AddFailureRule(rule);
+        store.Failures.Add(rule);
 
         logger.LogInformation("X sandbox will fail the next {Count} DMs to {RecipientId} with HTTP {StatusCode}", count, rule.RecipientId, status);
         return Results.Json(rule, SandboxJson.Options, statusCode: StatusCodes.Status201Created);
