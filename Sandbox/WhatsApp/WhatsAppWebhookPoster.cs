@@ -1,25 +1,17 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using KlmSocialPay.Sandbox.Messaging;
 using KlmSocialPay.Sandbox.Meta;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KlmSocialPay.Sandbox.WhatsApp;
 
-/// <summary>The product's response to one webhook POST: its status code, or why none arrived.</summary>
-internal sealed record WhatsAppWebhookResult(int? StatusCode, string? Error)
-{
-    public bool Accepted => StatusCode is >= 200 and < 300;
-}
-
 /// <summary>
 /// Builds Cloud API webhook bodies (<c>object: "whatsapp_business_account"</c>, one entry with one change of
 /// <c>field: "messages"</c>) in Meta's encoding and delivers them to <c>Sandbox:WhatsApp:WebhookUrl</c>, signed
-/// with <c>X-Hub-Signature-256</c> (HMAC-SHA256) and the legacy <c>X-Hub-Signature</c> (HMAC-SHA1), both lower-case
-/// hex over the raw body with the app secret as key. One attempt, no retries.
+/// as <see cref="MetaSignedWebhook"/> describes. One attempt, no retries.
 /// </summary>
 internal sealed class WhatsAppWebhookPoster(
     IHttpClientFactory httpClientFactory,
@@ -85,35 +77,11 @@ internal sealed class WhatsAppWebhookPoster(
         return Envelope(value);
     }
 
-    public async Task<WhatsAppWebhookResult> PostAsync(string description, byte[] body, CancellationToken cancellationToken)
+    public async Task<WebhookPostResult> PostAsync(string description, byte[] body, CancellationToken cancellationToken)
     {
         var settings = Settings;
-        var secret = Encoding.UTF8.GetBytes(settings.AppSecret);
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, settings.WebhookUrl);
-        request.Content = new ByteArrayContent(body);
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(secret, body)));
-        request.Headers.TryAddWithoutValidation("X-Hub-Signature", "sha1=" + Convert.ToHexStringLower(HMACSHA1.HashData(secret, body)));
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.WebhookTimeout);
-
-        WhatsAppWebhookResult result;
-        try
-        {
-            using var response = await httpClientFactory.CreateClient(HttpClientName)
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            result = new WhatsAppWebhookResult((int)response.StatusCode, null);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            result = new WhatsAppWebhookResult(null, $"The webhook at {settings.WebhookUrl} did not answer within {settings.WebhookTimeout}.");
-        }
-        catch (HttpRequestException exception)
-        {
-            result = new WhatsAppWebhookResult(null, $"The webhook at {settings.WebhookUrl} could not be reached: {exception.Message}");
-        }
+        var result = await MetaSignedWebhook.PostAsync(
+            httpClientFactory.CreateClient(HttpClientName), settings.WebhookUrl, settings.AppSecret, settings.WebhookTimeout, body, cancellationToken);
 
         if (result.Accepted)
         {

@@ -4,16 +4,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KlmSocialPay.Sandbox.Messaging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KlmSocialPay.Sandbox.X;
-
-/// <summary>The product's response to one webhook POST: its status code, or why none arrived.</summary>
-internal sealed record XWebhookResult(int? StatusCode, string? Error)
-{
-    public bool Accepted => StatusCode is >= 200 and < 300;
-}
 
 /// <summary>
 /// The outcome of one CRC check. <see cref="Valid"/> is true when the product returned 200,
@@ -53,7 +48,7 @@ internal sealed class XWebhookPoster(
     public string Sign(ReadOnlySpan<byte> data) =>
         "sha256=" + Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(X.ConsumerSecret), data));
 
-    public async Task<XWebhookResult> PostAsync(string eventId, byte[] body, CancellationToken cancellationToken)
+    public async Task<WebhookPostResult> PostAsync(string eventId, byte[] body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, X.WebhookUrl);
         request.Content = new ByteArrayContent(body);
@@ -63,20 +58,20 @@ internal sealed class XWebhookPoster(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(X.WebhookTimeout);
 
-        XWebhookResult result;
+        WebhookPostResult result;
         try
         {
             using var response = await httpClientFactory.CreateClient(HttpClientName)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            result = new XWebhookResult((int)response.StatusCode, null);
+            result = new WebhookPostResult((int)response.StatusCode, null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            result = new XWebhookResult(null, $"The webhook at {X.WebhookUrl} did not respond within {X.WebhookTimeout}.");
+            result = new WebhookPostResult(null, $"The webhook at {X.WebhookUrl} did not respond within {X.WebhookTimeout}.");
         }
         catch (HttpRequestException exception)
         {
-            result = new XWebhookResult(null, $"The webhook at {X.WebhookUrl} could not be reached: {exception.Message}");
+            result = new WebhookPostResult(null, $"The webhook at {X.WebhookUrl} could not be reached: {exception.Message}");
         }
 
         if (result.Accepted)
