@@ -1,4 +1,4 @@
-using KlmSocialPay.Sandbox.Pages;
+using KlmSocialPay.Sandbox.Messaging;
 
 namespace KlmSocialPay.Sandbox.Meta;
 
@@ -9,45 +9,31 @@ namespace KlmSocialPay.Sandbox.Meta;
 /// </summary>
 internal static class MessengerPage
 {
-    private const string Body = """
-        <h1>Messenger customer</h1>
+    private const string Introduction = """
         <p>Write as a customer of the Page. The sandbox posts each message to the product's Messenger webhook, signed like Meta does, and shows what the Page sends back.</p>
+        """;
+
+    private const string CustomerFields = """
         <label for="psid">Customer PSID</label>
         <input type="text" id="psid" list="known-psids" value="7000000000000001" inputmode="numeric">
         <datalist id="known-psids"></datalist>
-        <div id="conversation" aria-live="polite"></div>
-        <form id="composer">
-          <label for="text">Message</label>
-          <textarea id="text" rows="3" placeholder="Hi, I would like to pay for my booking"></textarea>
-          <button type="submit">Send as customer</button>
-          <button type="button" class="secondary" id="refresh">Refresh</button>
-        </form>
-        <div id="status" class="meta"></div>
         """;
 
     private const string Script = """
-        const psidInput = document.getElementById('psid');
-        const conversation = document.getElementById('conversation');
-        const statusLine = document.getElementById('status');
+        const chat = {
+          customerInput: document.getElementById('psid'),
+          knownListId: 'known-psids',
+          customersUrl: '/sandbox/messenger/customers',
+          sentMessagesUrl: '/sandbox/meta/messages',
+          idPattern: /^\d{1,20}$/,
+          invalidIdMessage: 'Enter a PSID of 1 to 20 digits.',
+          deliveryVerb: 'answered',
+          customerParts,
+          businessParts,
+          businessNote: message => message.messagingType + (message.tag ? ' ' + message.tag : ''),
+        };
 
-        function psid() { return psidInput.value.trim(); }
-
-        function bubble(side, children, meta) {
-          const element = document.createElement('div');
-          element.className = 'bubble ' + side;
-          for (const child of children) { element.append(child); }
-          if (meta) {
-            const line = document.createElement('div');
-            line.className = 'meta';
-            line.textContent = meta;
-            element.append(line);
-          }
-          return element;
-        }
-
-        function text(value) { return document.createTextNode(value); }
-
-        function pageParts(message) {
+        function businessParts(message) {
           if (!message.message) { return [text('[' + message.senderAction + ']')]; }
           const body = message.message;
           if (typeof body.text === 'string') { return [text(body.text)]; }
@@ -87,29 +73,8 @@ internal static class MessengerPage
           return parts;
         }
 
-        function deliveryNote(message) {
-          if (message.webhookStatusCode) { return 'product answered HTTP ' + message.webhookStatusCode; }
-          return message.webhookError || 'delivering…';
-        }
-
-        async function refresh() {
-          const id = psid();
-          const known = await fetch('/sandbox/messenger/customers').then(r => r.json());
-          const list = document.getElementById('known-psids');
-          list.replaceChildren(...known.map(value => { const option = document.createElement('option'); option.value = value; return option; }));
-          if (!/^\d{1,20}$/.test(id)) { conversation.replaceChildren(text('Enter a PSID of 1 to 20 digits.')); return; }
-          const [inbound, outbound] = await Promise.all([
-            fetch('/sandbox/messenger/customers/' + id + '/messages').then(r => r.json()),
-            fetch('/sandbox/meta/messages?recipientId=' + id).then(r => r.json()),
-          ]);
-          const items = inbound.map(m => ({ at: Date.parse(m.sentAt), element: bubble('customer', customerParts(m), deliveryNote(m)) }))
-            .concat(outbound.map(m => ({ at: Date.parse(m.sentAt), element: bubble('page', pageParts(m), m.messagingType + (m.tag ? ' ' + m.tag : '')) })));
-          items.sort((left, right) => left.at - right.at);
-          conversation.replaceChildren(...items.map(item => item.element));
-        }
-
         async function post(kind, body) {
-          const id = psid();
+          const id = customerId();
           const response = await fetch('/sandbox/messenger/customers/' + id + '/' + kind, {
             method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
           const result = await response.json();
@@ -126,11 +91,7 @@ internal static class MessengerPage
           await post('messages', { text: input.value });
           input.value = '';
         });
-        document.getElementById('refresh').addEventListener('click', refresh);
-        psidInput.addEventListener('change', refresh);
-        refresh();
-        setInterval(refresh, 2000);
         """;
 
-    public static string Render() => HtmlLayout.Render("Messenger", Body, Script);
+    public static string Render() => ChatPage.Render(new ChatPageParts("Messenger", Introduction, CustomerFields, "", "", "", Script));
 }
