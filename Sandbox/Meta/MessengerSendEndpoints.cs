@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using KlmSocialPay.Sandbox.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,7 +15,7 @@ namespace KlmSocialPay.Sandbox.Meta;
 /// The Page side of Messenger under <c>/sandbox/meta</c>: the Send API (<c>POST /{version}/me/messages</c>
 /// and <c>POST /{version}/{page-id}/messages</c>), the record of what was sent, and failure injection.
 /// </summary>
-internal sealed partial class MessengerSendEndpoints(
+internal sealed class MessengerSendEndpoints(
     MessengerStore store,
     IOptions<SandboxOptions> options,
     SandboxClock clock,
@@ -37,21 +37,13 @@ internal sealed partial class MessengerSendEndpoints(
             endpoints.SendAsync(context, version, pageId: null));
         meta.MapPost("/{version}/{pageId}/messages", (HttpContext context, string version, string pageId, MessengerSendEndpoints endpoints) =>
             endpoints.SendAsync(context, version, pageId));
-        meta.MapGet("/messages", (string? recipientId, MessengerStore messages) =>
-            Results.Json(messages.Conversations.Outbound(recipientId), SandboxJson.Options));
 
         meta.MapPost("/failures", async (HttpContext context, MessengerSendEndpoints endpoints) =>
         {
             var (request, problem) = await SandboxRequestBody.ReadJsonAsync<FailureRuleRequest>(context.Request);
             return problem ?? endpoints.AddFailureRule(request!);
         });
-        meta.MapGet("/failures", (MessengerStore messages) =>
-            Results.Json(messages.Failures.All().Select(FailureRuleView.From), SandboxJson.Options));
-        meta.MapDelete("/failures", (string? recipientId, MessengerStore messages) =>
-        {
-            messages.Failures.Clear(recipientId);
-            return Results.NoContent();
-        });
+        RecordEndpoints.Map(meta, (MessengerStore store) => store.Conversations, store => store.Failures, FailureRuleView.From);
     }
 
     private async Task<IResult> SendAsync(HttpContext context, string version, string? pageId)
@@ -79,7 +71,7 @@ internal sealed partial class MessengerSendEndpoints(
                 ? new JsonObject { ["recipient_id"] = request.RecipientId, ["message_id"] = messageId }
                 : new JsonObject { ["recipient_id"] = request.RecipientId };
 
-            return GraphResult(StatusCodes.Status200OK, MetaJson.Serialize(response), traceId);
+            return MetaGraphHttp.Json(StatusCodes.Status200OK, MetaJson.Serialize(response), traceId);
         }
         catch (MetaGraphException exception)
         {
@@ -89,21 +81,14 @@ internal sealed partial class MessengerSendEndpoints(
                 "Messenger sandbox rejected a send with code {ErrorCode} subcode {ErrorSubcode} (HTTP {StatusCode})",
                 error.Code, error.Subcode, error.HttpStatus);
 
-            var result = GraphResult(error.HttpStatus, error.ToJson(traceId), traceId);
-
-            if (error.Code == 190)
-            {
-                context.Response.Headers.WWWAuthenticate = $"OAuth \"Facebook Platform\" \"invalid_token\" \"{error.Message}\"";
-            }
-
-            return result;
+            return MetaGraphHttp.Error(context, error.HttpStatus, error.Code, error.Message, error.ToJson(traceId), traceId);
         }
     }
 
     /// <summary>Checks the version segment, the token and the Page, in that order.</summary>
     private void Authorize(HttpRequest request, JsonObject body, string version, string? pageId)
     {
-        if (!VersionPattern().IsMatch(version))
+        if (!MetaGraphHttp.IsVersion(version))
         {
             throw new MetaGraphException(MetaGraphError.UnknownVersion(version));
         }
@@ -252,12 +237,6 @@ internal sealed partial class MessengerSendEndpoints(
         return body["access_token"]?.GetValueKind() == JsonValueKind.String ? body["access_token"]!.GetValue<string>() : null;
     }
 
-    private static IResult GraphResult(int statusCode, string json, string traceId) =>
-        new GraphJsonResult(statusCode, json, traceId);
-
-    [GeneratedRegex(@"^v\d+\.\d+$")]
-    private static partial Regex VersionPattern();
-
     /// <summary>Body of <c>POST /sandbox/meta/failures</c>.</summary>
     internal sealed record FailureRuleRequest(string? RecipientId, int? Code, int? Count);
 
@@ -265,17 +244,5 @@ internal sealed partial class MessengerSendEndpoints(
     {
         public static FailureRuleView From(MessengerFailureRule rule) =>
             new(rule.RecipientId, rule.Code, rule.Remaining, rule.Error.HttpStatus, rule.Error.Code, rule.Error.Subcode);
-    }
-
-    /// <summary>Writes Graph JSON with Meta's content type and the <c>x-fb-trace-id</c> header.</summary>
-    private sealed class GraphJsonResult(int statusCode, string json, string traceId) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = statusCode;
-            httpContext.Response.ContentType = "application/json; charset=UTF-8";
-            httpContext.Response.Headers["x-fb-trace-id"] = traceId;
-            return httpContext.Response.WriteAsync(json, Encoding.UTF8, httpContext.RequestAborted);
-        }
     }
 }

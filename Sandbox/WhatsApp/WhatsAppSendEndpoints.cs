@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using KlmSocialPay.Sandbox.Meta;
+using KlmSocialPay.Sandbox.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,7 +17,7 @@ namespace KlmSocialPay.Sandbox.WhatsApp;
 /// (<c>POST /{version}/{phone-number-id}/messages</c>), the record of what was sent, and failure injection.
 /// An accepted send gets the Cloud API's response, followed by <c>sent</c> and <c>delivered</c> status webhooks.
 /// </summary>
-internal sealed partial class WhatsAppSendEndpoints(
+internal sealed class WhatsAppSendEndpoints(
     WhatsAppStore store,
     WhatsAppStatusQueue statuses,
     IOptions<SandboxOptions> options,
@@ -38,21 +38,13 @@ internal sealed partial class WhatsAppSendEndpoints(
 
         whatsapp.MapPost("/{version}/{phoneNumberId}/messages", (HttpContext context, string version, string phoneNumberId, WhatsAppSendEndpoints endpoints) =>
             endpoints.SendAsync(context, version, phoneNumberId));
-        whatsapp.MapGet("/messages", (string? recipientId, WhatsAppStore messages) =>
-            Results.Json(messages.Conversations.Outbound(recipientId), SandboxJson.Options));
 
         whatsapp.MapPost("/failures", async (HttpContext context, WhatsAppSendEndpoints endpoints) =>
         {
             var (request, problem) = await SandboxRequestBody.ReadJsonAsync<FailureRuleRequest>(context.Request);
             return problem ?? endpoints.AddFailureRule(request!);
         });
-        whatsapp.MapGet("/failures", (WhatsAppStore messages) =>
-            Results.Json(messages.Failures.All().Select(FailureRuleView.From), SandboxJson.Options));
-        whatsapp.MapDelete("/failures", (string? recipientId, WhatsAppStore messages) =>
-        {
-            messages.Failures.Clear(recipientId);
-            return Results.NoContent();
-        });
+        RecordEndpoints.Map(whatsapp, (WhatsAppStore store) => store.Conversations, store => store.Failures, FailureRuleView.From);
     }
 
     private async Task<IResult> SendAsync(HttpContext context, string version, string phoneNumberId)
@@ -87,26 +79,20 @@ internal sealed partial class WhatsAppSendEndpoints(
                 ["contacts"] = new JsonArray(new JsonObject { ["input"] = request.To, ["wa_id"] = request.WaId }),
                 ["messages"] = new JsonArray(new JsonObject { ["id"] = message.Id }),
             };
-            return new GraphJsonResult(StatusCodes.Status200OK, MetaJson.Serialize(response), traceId);
+            return MetaGraphHttp.Json(StatusCodes.Status200OK, MetaJson.Serialize(response), traceId);
         }
         catch (WhatsAppGraphException exception)
         {
             var error = exception.Error;
             logger.LogInformation("WhatsApp sandbox rejected a send with code {ErrorCode} (HTTP {StatusCode})", error.Code, error.HttpStatus);
-
-            if (error.Code == 190)
-            {
-                context.Response.Headers.WWWAuthenticate = $"OAuth \"Facebook Platform\" \"invalid_token\" \"{error.Message}\"";
-            }
-
-            return new GraphJsonResult(error.HttpStatus, error.ToJson(traceId), traceId);
+            return MetaGraphHttp.Error(context, error.HttpStatus, error.Code, error.Message, error.ToJson(traceId), traceId);
         }
     }
 
     /// <summary>Checks the version segment, the token and the phone number id, in that order.</summary>
     private void Authorize(HttpRequest request, string version, string phoneNumberId)
     {
-        if (!VersionPattern().IsMatch(version))
+        if (!MetaGraphHttp.IsVersion(version))
         {
             throw new WhatsAppGraphException(WhatsAppGraphError.UnknownVersion(version));
         }
@@ -242,9 +228,6 @@ internal sealed partial class WhatsAppSendEndpoints(
         }
     }
 
-    [GeneratedRegex(@"^v\d+\.\d+$")]
-    private static partial Regex VersionPattern();
-
     /// <summary>Body of <c>POST /sandbox/whatsapp/failures</c>. <see cref="Code"/> is a number such as 131047, or "timeout".</summary>
     internal sealed record FailureRuleRequest(string? RecipientId, JsonElement? Code, int? Count);
 
@@ -252,17 +235,5 @@ internal sealed partial class WhatsAppSendEndpoints(
     {
         public static FailureRuleView From(WhatsAppFailureRule rule) =>
             new(rule.RecipientId, rule.Code, rule.Remaining, rule.Error?.HttpStatus, rule.Error?.Code);
-    }
-
-    /// <summary>Writes Graph JSON with Meta's content type and the <c>x-fb-trace-id</c> header.</summary>
-    private sealed class GraphJsonResult(int statusCode, string json, string traceId) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = statusCode;
-            httpContext.Response.ContentType = "application/json; charset=UTF-8";
-            httpContext.Response.Headers["x-fb-trace-id"] = traceId;
-            return httpContext.Response.WriteAsync(json, Encoding.UTF8, httpContext.RequestAborted);
-        }
     }
 }

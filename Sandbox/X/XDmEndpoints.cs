@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KlmSocialPay.Sandbox.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -38,20 +39,13 @@ internal sealed class XDmEndpoints(
 
         x.MapPost("/2/dm_conversations/with/{participantId}/messages", (HttpContext context, string participantId, XDmEndpoints endpoints) =>
             endpoints.SendAsync(context, participantId));
-        x.MapGet("/messages", (string? recipientId, XStore messages) =>
-            Results.Json(messages.Conversations.Outbound(recipientId), SandboxJson.Options));
 
         x.MapPost("/failures", async (HttpContext context, XDmEndpoints endpoints) =>
         {
             var (request, problem) = await SandboxRequestBody.ReadJsonAsync<FailureRuleRequest>(context.Request);
             return problem ?? endpoints.AddFailureRule(request!);
         });
-        x.MapGet("/failures", (XStore messages) => Results.Json(messages.Failures.All(), SandboxJson.Options));
-        x.MapDelete("/failures", (string? recipientId, XStore messages) =>
-        {
-            messages.Failures.Clear(recipientId);
-            return Results.NoContent();
-        });
+        RecordEndpoints.Map(x, (XStore store) => store.Conversations, store => store.Failures, rule => rule);
     }
 
     /// <summary>Checks the token, the rate limit, the participant and the body, in that order, then records the DM.</summary>
