@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KlmSocialPay.Sandbox.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,10 +19,7 @@ internal sealed class MessengerCustomerEndpoints(MessengerStore store, Messenger
     {
         var messenger = sandbox.MapGroup("/messenger");
 
-        messenger.MapGet("", () => Results.Content(MessengerPage.Render(), "text/html; charset=utf-8"));
-        messenger.MapGet("/customers", (MessengerStore messages) => Results.Json(messages.Conversations.KnownCustomerIds(), SandboxJson.Options));
-        messenger.MapGet("/customers/{psid}/messages", (string psid, MessengerStore messages) =>
-            Results.Json(messages.Conversations.Inbound(psid), SandboxJson.Options));
+        RecordEndpoints.MapCustomers(messenger, MessengerPage.Render, (MessengerStore store) => store.Conversations);
         messenger.MapPost("/customers/{psid}/messages", async (HttpContext context, string psid, MessengerCustomerEndpoints endpoints) =>
         {
             var (request, problem) = await SandboxRequestBody.ReadJsonAsync<CustomerMessageRequest>(context.Request);

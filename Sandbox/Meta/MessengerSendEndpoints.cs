@@ -43,7 +43,7 @@ internal sealed class MessengerSendEndpoints(
             var (request, problem) = await SandboxRequestBody.ReadJsonAsync<FailureRuleRequest>(context.Request);
             return problem ?? endpoints.AddFailureRule(request!);
         });
-        RecordEndpoints.Map(meta, (MessengerStore store) => store.Conversations, store => store.Failures, FailureRuleView.From);
+        RecordEndpoints.MapOutbound(meta, (MessengerStore store) => store.Conversations, store => store.Failures, FailureRuleView.From);
     }
 
     private async Task<IResult> SendAsync(HttpContext context, string version, string? pageId)

@@ -1,3 +1,4 @@
+using KlmSocialPay.Sandbox.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,10 +23,7 @@ internal sealed class WhatsAppCustomerEndpoints(WhatsAppStore store, WhatsAppWeb
     {
         var whatsapp = sandbox.MapGroup("/whatsapp");
 
-        whatsapp.MapGet("", () => Results.Content(WhatsAppPage.Render(), "text/html; charset=utf-8"));
-        whatsapp.MapGet("/customers", (WhatsAppStore messages) => Results.Json(messages.Conversations.KnownCustomerIds(), SandboxJson.Options));
-        whatsapp.MapGet("/customers/{waId}/messages", (string waId, WhatsAppStore messages) =>
-            Results.Json(messages.Conversations.Inbound(waId), SandboxJson.Options));
+        RecordEndpoints.MapCustomers(whatsapp, WhatsAppPage.Render, (WhatsAppStore store) => store.Conversations);
         whatsapp.MapPost("/customers/{waId}/messages", async (HttpContext context, string waId, WhatsAppCustomerEndpoints endpoints) =>
         {
             var (request, problem) = await SandboxRequestBody.ReadJsonAsync<CustomerMessageRequest>(context.Request);

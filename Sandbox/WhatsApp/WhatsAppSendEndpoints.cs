@@ -44,7 +44,7 @@ internal sealed class WhatsAppSendEndpoints(
             var (request, problem) = await SandboxRequestBody.ReadJsonAsync<FailureRuleRequest>(context.Request);
             return problem ?? endpoints.AddFailureRule(request!);
         });
-        RecordEndpoints.Map(whatsapp, (WhatsAppStore store) => store.Conversations, store => store.Failures, FailureRuleView.From);
+        RecordEndpoints.MapOutbound(whatsapp, (WhatsAppStore store) => store.Conversations, store => store.Failures, FailureRuleView.From);
     }
 
     private async Task<IResult> SendAsync(HttpContext context, string version, string phoneNumberId)

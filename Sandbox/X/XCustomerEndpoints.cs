@@ -1,3 +1,4 @@
+using KlmSocialPay.Sandbox.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,10 +20,7 @@ internal sealed class XCustomerEndpoints(XStore store, XWebhookPoster poster, IO
     {
         var x = sandbox.MapGroup("/x");
 
-        x.MapGet("", () => Results.Content(XPage.Render(), "text/html; charset=utf-8"));
-        x.MapGet("/customers", (XStore messages) => Results.Json(messages.Conversations.KnownCustomerIds(), SandboxJson.Options));
-        x.MapGet("/customers/{userId}/messages", (string userId, XStore messages) =>
-            Results.Json(messages.Conversations.Inbound(userId), SandboxJson.Options));
+        RecordEndpoints.MapCustomers(x, XPage.Render, (XStore store) => store.Conversations);
         x.MapPost("/customers/{userId}/messages", async (HttpContext context, string userId, XCustomerEndpoints endpoints) =>
         {
             var (request, problem) = await SandboxRequestBody.ReadJsonAsync<CustomerMessageRequest>(context.Request);

@@ -45,7 +45,7 @@ internal sealed class XDmEndpoints(
             var (request, problem) = await SandboxRequestBody.ReadJsonAsync<FailureRuleRequest>(context.Request);
             return problem ?? endpoints.AddFailureRule(request!);
         });
-        RecordEndpoints.Map(x, (XStore store) => store.Conversations, store => store.Failures, rule => rule);
+        RecordEndpoints.MapOutbound(x, (XStore store) => store.Conversations, store => store.Failures, rule => rule);
     }
 
     /// <summary>Checks the token, the rate limit, the participant and the body, in that order, then records the DM.</summary>
