@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace KlmSocialPay.Sandbox.Messaging;
 
 /// <summary>A rule that makes the next <see cref="Remaining"/> sends to <see cref="RecipientId"/> fail.</summary>
@@ -9,6 +11,25 @@ internal interface IFailureRule<TSelf>
     int Remaining { get; }
 
     TSelf WithRemaining(int remaining);
+}
+
+/// <summary>Checks shared by the channels' requests that add a failure rule.</summary>
+internal static class FailureRuleRequests
+{
+    public const int MaxCount = 1000;
+
+    /// <summary>
+    /// Reads how many sends a rule fails: 1 when <paramref name="requested"/> is null. Returns a problem naming
+    /// <c>count</c> when it is outside 1 to <see cref="MaxCount"/>, else null.
+    /// </summary>
+    public static IResult? ReadCount(int? requested, out int count)
+    {
+        count = requested ?? 1;
+
+        return count is < 1 or > MaxCount
+            ? SandboxProblems.Invalid("count", $"count must be between 1 and {MaxCount}, got {count}.")
+            : null;
+    }
 }
 
 /// <summary>

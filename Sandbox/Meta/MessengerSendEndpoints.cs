@@ -146,11 +146,9 @@ internal sealed class MessengerSendEndpoints(
             return SandboxProblems.Invalid("recipientId", "recipientId must be a PSID of 1 to 20 digits.");
         }
 
-        var count = request.Count ?? 1;
-
-        if (count is < 1 or > 1000)
+        if (FailureRuleRequests.ReadCount(request.Count, out var count) is { } countProblem)
         {
-            return SandboxProblems.Invalid("count", $"count must be between 1 and 1000, got {count}.");
+            return countProblem;
         }
 
         MetaGraphError? error = request.Code switch

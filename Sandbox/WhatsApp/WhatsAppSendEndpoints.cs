@@ -171,10 +171,9 @@ internal sealed class WhatsAppSendEndpoints(
             return SandboxProblems.Invalid("recipientId", "recipientId must be a wa_id of 1 to 20 digits.");
         }
 
-        var count = request.Count ?? 1;
-        if (count is < 1 or > 1000)
+        if (FailureRuleRequests.ReadCount(request.Count, out var count) is { } countProblem)
         {
-            return SandboxProblems.Invalid("count", $"count must be between 1 and 1000, got {count}.");
+            return countProblem;
         }
 
         var code = request.Code is { ValueKind: JsonValueKind.Number or JsonValueKind.String } value ? value.ToString() : null;

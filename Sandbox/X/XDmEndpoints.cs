@@ -190,10 +190,9 @@ internal sealed class XDmEndpoints(
                 "status", $"status must be 403 (does not accept DMs), 429 (rate limit) or 500 (server error), got {request.Status}.");
         }
 
-        var count = request.Count ?? 1;
-        if (count is < 1 or > 1000)
+        if (FailureRuleRequests.ReadCount(request.Count, out var count) is { } countProblem)
         {
-            return SandboxProblems.Invalid("count", $"count must be between 1 and 1000, got {count}.");
+            return countProblem;
         }
 
         var rule = new XFailureRule(request.RecipientId!, status, count);
