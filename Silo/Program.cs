@@ -31,6 +31,7 @@ else
     builder.UseKlmSocialPayClusterClient();
 }
 
+builder.Services.AddStorageExceptionSerialization();
 if (role.ServesApi())
 {
     builder.Services.AddKlmSocialPayApi(builder.Configuration);
