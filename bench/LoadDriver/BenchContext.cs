@@ -117,6 +117,11 @@ public sealed record MeasuredWindow(
         }
 
         report.Note($"Silo resident memory at the end: {ScenarioReport.Megabytes(SiloRss)}.");
+        if (Run.NotStarted > 0)
+        {
+            report.Note($"{Run.NotStarted:N0} scheduled calls never started: every open slot was still busy when the duration ran out.");
+        }
+
         if (Run.Exceptions > 0)
         {
             report.Note($"{Run.Exceptions:N0} calls threw in the driver; the first: {Run.FirstException}");

@@ -12,10 +12,12 @@ public static class LoadRunner
     public static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(35);
 
     /// <summary>
-    /// Starts <paramref name="operation"/> <c>rate × duration</c> times on a fixed schedule. The operation gets
-    /// its sequence number and its scheduled start (a <see cref="Stopwatch"/> timestamp), so it can measure
+    /// Starts <paramref name="operation"/> up to <c>rate × duration</c> times on a fixed schedule. The operation
+    /// gets its sequence number and its scheduled start (a <see cref="Stopwatch"/> timestamp), so it can measure
     /// latency from when it should have started: a late start then counts against the product, not away.
-    /// At most <paramref name="maxInFlight"/> calls run at once; when that many are open, starts wait.
+    /// At most <paramref name="maxInFlight"/> calls run at once; when that many are open, starts wait, and
+    /// once <paramref name="duration"/> has passed no call starts any more, so the run cannot outlast it
+    /// by more than the drain. The calls never started are <see cref="RunWindow.NotStarted"/>.
     /// </summary>
     public static async Task<RunWindow> RunAtRate(
         double rate, TimeSpan duration, int maxInFlight, Func<long, long, Task> operation, CancellationToken cancellationToken)
@@ -25,11 +27,18 @@ public static class LoadRunner
         using var slots = new SemaphoreSlim(maxInFlight, maxInFlight);
         var failures = new FailureLog();
         var start = Stopwatch.GetTimestamp();
+        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         long lateStarts = 0;
+        long started = 0;
 
         for (long i = 0; i < total && !cancellationToken.IsCancellationRequested; i++)
         {
             var scheduled = start + (long)(i * ticksPerCall);
+            if (Stopwatch.GetTimestamp() > end)
+            {
+                break;
+            }
+
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
             if (wait > TimeSpan.FromMilliseconds(1))
             {
@@ -39,8 +48,14 @@ public static class LoadRunner
             if (!slots.Wait(0))
             {
                 lateStarts++;
-                await slots.WaitAsync(cancellationToken);
+                var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), end);
+                if (remaining <= TimeSpan.Zero || !await slots.WaitAsync(remaining, cancellationToken))
+                {
+                    break;
+                }
             }
+
+            started++;
 
             var sequence = i;
             _ = Task.Run(async () =>
@@ -62,7 +77,10 @@ public static class LoadRunner
 
         var startsDone = Stopwatch.GetElapsedTime(start);
         var drained = await Drain(slots, maxInFlight);
-        return new RunWindow(Stopwatch.GetElapsedTime(start), startsDone, total, lateStarts, drained, failures.Count, failures.First);
+        return new RunWindow(Stopwatch.GetElapsedTime(start), startsDone, started, lateStarts, drained, failures.Count, failures.First)
+        {
+            NotStarted = total - started,
+        };
     }
 
     /// <summary>
@@ -125,7 +143,11 @@ public static class LoadRunner
 /// the calls that threw (a bug in the driver or a response it could not read) with the first exception.
 /// </summary>
 public sealed record RunWindow(
-    TimeSpan Elapsed, TimeSpan StartPhase, long Started, long LateStarts, bool Drained, long Exceptions, string? FirstException);
+    TimeSpan Elapsed, TimeSpan StartPhase, long Started, long LateStarts, bool Drained, long Exceptions, string? FirstException)
+{
+    /// <summary>Calls of an open-loop schedule that never started because the duration ran out while every slot was busy.</summary>
+    public long NotStarted { get; init; }
+}
 
 /// <summary>Counts exceptions from concurrent calls and keeps the first one's type and message.</summary>
 internal sealed class FailureLog

@@ -36,7 +36,8 @@ public static class PaidFlowsScenario
             ? LoadRunner.RunClosedLoop(options.BClients, duration, long.MaxValue, Start, context.CancellationToken)
             : LoadRunner.RunAtRate(options.BRate, duration, options.BMaxInFlight, Start, context.CancellationToken));
 
-        var rateWindow = closedLoop ? window.Run.Elapsed : window.Run.StartPhase;
+        // Rates count over the whole window, the drain of the last flows included.
+        var rateWindow = window.Run.Elapsed;
         var summaries = recorder.Summaries(rateWindow);
         var flows = summaries.First(s => s.Operation == PaidFlow.CompleteFlow);
         var calls = summaries.Where(s => s.Operation != PaidFlow.CompleteFlow).ToList();
