@@ -30,7 +30,8 @@ public sealed record ReconciliationReport(
     [property: Id(5)] IReadOnlyList<ReconciliationMismatch> Mismatches);
 
 /// <summary>
-/// Orders created on one UTC day, keyed <c>yyyy-MM-dd</c>: what reconciliation walks, since grains cannot be listed.
+/// Orders created on one UTC day in one bucket, keyed <c>yyyy-MM-dd/{bucket}</c>: what reconciliation walks, since
+/// grains cannot be listed.
 /// </summary>
 public interface IOrderIndexGrain : IGrainWithStringKey
 {

@@ -162,7 +162,7 @@ public sealed class ConversationGrain(
         var draft = new OrderDraft(State.Key, newOrder.BookingReference, newOrder.Currency, language, newOrder.Items, agentId);
 
         var snapshot = await GrainFactory.GetGrain<IOrderGrain>(orderId).Create(draft);
-        await GrainFactory.GetGrain<Reconciliation.IOrderIndexGrain>(Reconciliation.OrderIndexGrain.KeyFor(snapshot.CreatedAt)).Add(orderId);
+        await GrainFactory.GetGrain<Reconciliation.IOrderIndexGrain>(Reconciliation.OrderIndexGrain.KeyFor(snapshot.CreatedAt, orderId)).Add(orderId);
 
         State.OrderIds.Add(orderId);
         if (newOrder.Language is not null)

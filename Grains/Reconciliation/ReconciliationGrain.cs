@@ -120,7 +120,9 @@ public sealed class ReconciliationGrain(
         var orderIds = new List<string>();
         for (var day = from.UtcDateTime.Date; day < to.UtcDateTime; day = day.AddDays(1))
         {
-            orderIds.AddRange(await GrainFactory.GetGrain<IOrderIndexGrain>(OrderIndexGrain.KeyFor(day)).GetOrderIds());
+            var buckets = await Task.WhenAll(OrderIndexGrain.KeysForDay(new DateTimeOffset(day, TimeSpan.Zero))
+                .Select(key => GrainFactory.GetGrain<IOrderIndexGrain>(key).GetOrderIds()));
+            orderIds.AddRange(buckets.SelectMany(ids => ids));
         }
 
         var snapshots = await Task.WhenAll(orderIds.Distinct().Select(id => GrainFactory.GetGrain<IOrderGrain>(id).GetSnapshot()));
