@@ -33,8 +33,13 @@ public sealed class BenchContext(
     /// <summary>Starts a new silo process on the product database (the first one, or after <see cref="StopSiloAsync"/>).</summary>
     public async Task StartSiloAsync()
     {
-        // The silo's own pool keeps the product's default size (64).
+        // The silo's own pool keeps the product's default size (64) unless --storage-options sets one.
         var connectionString = postgres.ConnectionString(ProductDatabase);
+        if (!string.IsNullOrWhiteSpace(options.StorageOptions))
+        {
+            connectionString += ";" + options.StorageOptions;
+        }
+
         Silo = SiloProcess.Create(siloDll, connectionString, agentSettings, options.SiloSettings, workDirectory);
         await Silo.StartAsync(cancellationToken);
         Progress($"Silo ready: pid {Silo.ProcessId} on {Silo.BaseAddress}, database {ProductDatabase}, log {Silo.LogFile}");

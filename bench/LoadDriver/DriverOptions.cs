@@ -19,6 +19,9 @@ public sealed class DriverOptions
 
     public bool Keep { get; private set; }
 
+    /// <summary>Npgsql connection string keywords appended to the silo's storage connection string, such as "Max Auto Prepare=20".</summary>
+    public string? StorageOptions { get; private set; }
+
     /// <summary>Extra environment variables or configuration keys for the silo, from repeated --silo-env KEY=VALUE.</summary>
     public Dictionary<string, string> SiloSettings { get; } = new(StringComparer.Ordinal);
 
@@ -64,6 +67,8 @@ public sealed class DriverOptions
           --work DIR              folder for PostgreSQL data, the silo build and logs [a new temp folder]
           --results FILE          Markdown results file [loaddriver-results.md]
           --keep                  keep the work folder after the run
+          --storage-options TEXT  Npgsql keywords appended to the silo's connection string,
+                                  e.g. "Max Auto Prepare=20" [none: the product's defaults]
           --silo-env KEY=VALUE    extra environment variable or configuration key (':' allowed) for the
                                   silo, repeatable; e.g. DOTNET_PerfMapEnabled=1 for perf symbols
           --max-minutes N         stop everything after N minutes [30]
@@ -104,6 +109,7 @@ public sealed class DriverOptions
                 case "--work": options.WorkDirectory = Value(); break;
                 case "--results": options.Results = Value(); break;
                 case "--keep": options.Keep = true; break;
+                case "--storage-options": options.StorageOptions = Value(); break;
                 case "--silo-env":
                     var pair = Value().Split('=', 2);
                     if (pair.Length != 2 || pair[0].Length == 0)

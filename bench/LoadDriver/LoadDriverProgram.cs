@@ -162,6 +162,7 @@ public static class LoadDriverProgram
         text.AppendLine($"- PostgreSQL settings: {string.Join(", ", PostgresInstance.ServerSettings.Select(s => $"{s.Name}={s.Value}"))}");
         text.AppendLine($"- Silo: {context.Silo.BaseAddress}, pid {context.Silo.ProcessId}, environment Development (the sandbox runs only there), Release build, " +
             $"Storage:Provider=PostgreSql, logging at Warning, sandbox Stripe webhook delivery off; {context.AgentKeys.Count} agent keys" +
+            (context.Options.StorageOptions is { } storageOptions ? $"; storage connection string options: {storageOptions}" : "") +
             (context.Options.SiloSettings.Count > 0 ? "; extra silo settings: " + string.Join(", ", context.Options.SiloSettings.Select(s => $"{s.Key}={s.Value}")) : ""));
         text.AppendLine();
         return text.ToString();

@@ -66,7 +66,7 @@ public static class MemoryScenario
         var orderIds = new ConcurrentBag<string>();
         var create = new LatencyRecorder();
         BenchContext.Progress($"D: creating {orderCount:N0} orders");
-        await LoadRunner.RunClosedLoop(options.DClients, PhaseLimit, orderCount, async (sequence, _) =>
+        var creation = await LoadRunner.RunClosedLoop(options.DClients, PhaseLimit, orderCount, async (sequence, _) =>
         {
             var agentKey = context.AgentKeys[(int)(sequence % context.AgentKeys.Count)];
             if (await context.Client.CreateSeatOrder(agentKey, psids[sequence], 4500, create) is { } orderId)
@@ -76,6 +76,7 @@ public static class MemoryScenario
         }, context.CancellationToken);
 
         var ids = orderIds.ToArray();
+        report.Latencies($"Creating the orders ({creation.Elapsed.TotalSeconds:0.0} s, {options.DClients} clients):", create.Summaries(creation.Elapsed));
         var small = await StoredOrders(context);
         var rows = new List<string[]>();
         var errorNotes = new List<string>();
@@ -94,11 +95,6 @@ public static class MemoryScenario
             $"under new random ids and hashes, inserted with SQL in {fillerSeconds:0} s followed by VACUUM ANALYZE, because creating them through the API would take hours on this machine. " +
             "They enlarge the table and its unique index as real orders would.");
         errorNotes.ForEach(report.Note);
-        var errors = create.TotalErrors;
-        if (errors > 0)
-        {
-            report.Note($"{errors:N0} order creations failed.");
-        }
     }
 
     private static async Task<IEnumerable<string[]>> ReadAll(BenchContext context, string[] orderIds, long storedOrders, List<string> errorNotes)
