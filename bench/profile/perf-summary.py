@@ -26,13 +26,31 @@ COMPONENTS = [
     ("grain state JSON (JsonGrainStorageSerializer)", r"JsonGrainStorageSerializer"),
     ("System.Text.Json (all)", r"\[System\.Text\.Json\]"),
     ("Npgsql", r"\[Npgsql\]"),
-    ("Serilog and logging", r"\[(Serilog[^\]]*|Microsoft\.Extensions\.Logging[^\]]*)\]"),
+    ("Serilog and logging (the request logging middleware wraps whole requests)", r"\[(Serilog[^\]]*|Microsoft\.Extensions\.Logging[^\]]*)\]"),
     ("OpenTelemetry and Activity", r"\[OpenTelemetry[^\]]*\]|System\.Diagnostics\.Activity|DiagnosticSource"),
     ("Orleans Dashboard", r"\[Orleans\.Dashboard"),
     ("HttpClient (outbound)", r"System\.Net\.Http\.(HttpClient|SocketsHttpHandler|HttpConnection)"),
     ("HMAC/SHA-256", r"HMAC|SHA256|HashProviderDispenser|libcrypto"),
     ("thread pool dispatch", r"ThreadPoolWorkQueue::Dispatch"),
 ]
+
+# Components for leaf-most attribution: libraries doing the work, not the middleware that wraps a request.
+LEAF_COMPONENTS = [
+    ("System.Text.Json", r"\[System\.Text\.Json\]"),
+    ("Npgsql", r"\[Npgsql\]"),
+    ("Orleans ADO.NET storage and reminders", r"Orleans\.(Storage|Persistence|Reminders|Runtime\.ReminderService)"),
+    ("Stripe.net", r"\[Stripe\.net\]"),
+    ("OpenTelemetry, metrics and Activity", r"\[OpenTelemetry[^\]]*\]|System\.Diagnostics\.(Activity|Metrics)|DiagnosticSource"),
+    ("Orleans Dashboard", r"\[Orleans\.Dashboard"),
+    ("Serilog and logging", r"\[(Serilog[^\]]*|Microsoft\.Extensions\.Logging[^\]]*)\]"),
+    ("KlmSocialPay code", r"\[KlmSocialPay\."),
+    ("Orleans runtime", r"\[Orleans\."),
+    ("HttpClient and sockets", r"System\.Net\.(Http|Sockets)"),
+    ("ASP.NET Core and Kestrel", r"\[Microsoft\.AspNetCore"),
+    ("HMAC/SHA-256 and OpenSSL", r"HMAC|SHA256|libcrypto|OpenSsl"),
+    ("other .NET code (base library frames with no component above them)", r"\[[A-Za-z0-9_.]+\] "),
+]
+
 
 def module_of(frame_symbol, dso):
     match = re.search(r"\[([A-Za-z0-9_.]+)\] ", frame_symbol)
@@ -45,6 +63,7 @@ def main():
     self_symbols = Counter()
     self_modules = Counter()
     inclusive = Counter()
+    innermost = Counter()
     stack = []
 
     def finish():
@@ -59,6 +78,16 @@ def main():
         for name, pattern in COMPONENTS:
             if re.search(pattern, text):
                 inclusive[name] += 1
+
+        # The leaf-most frame that belongs to a component gets the sample; wrappers high up the stack do not.
+        # Frames of the base library (async plumbing, collections) pass the sample on to their caller.
+        owner = "none of these (runtime, GC, kernel, or frames without a symbol)"
+        for components in (LEAF_COMPONENTS[:-1], LEAF_COMPONENTS[-1:]):
+            match = next((name for symbol, _ in stack for name, pattern in components if re.search(pattern, symbol)), None)
+            if match:
+                owner = match
+                break
+        innermost[owner] += 1
 
     for line in sys.stdin:
         line = line.rstrip("\n")
@@ -86,6 +115,10 @@ def main():
     print("\nInclusive time by component (stacks overlap, so shares add up to more than 100%):")
     for name, _ in COMPONENTS:
         print(f"  {100 * inclusive[name] / samples:5.1f}%  {name}")
+
+    print("\nSelf time by component, each sample given to the leaf-most component on its stack:")
+    for name, count in innermost.most_common():
+        print(f"  {100 * count / samples:5.1f}%  {name}")
 
 if __name__ == "__main__":
     main()

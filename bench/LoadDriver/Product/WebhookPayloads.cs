@@ -84,6 +84,10 @@ public sealed class WebhookPayloads(string metaAppSecret, string stripeWebhookSe
         session["payment_status"] = "paid";
         session["status"] = "complete";
         session["client_reference_id"] = orderId;
+
+        // Every real session has its own PaymentIntent; the template's single id would funnel all
+        // flows through one PaymentIntent grain.
+        session["payment_intent"] = "pi_bench_" + Guid.NewGuid().ToString("N");
         session["metadata"]!["order_id"] = orderId;
         return root.ToJsonString();
     }
