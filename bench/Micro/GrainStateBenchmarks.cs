@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using KlmSocialPay.Grains.Agents;
 using KlmSocialPay.Grains.Conversations;
 using KlmSocialPay.Grains.Orders;
+using KlmSocialPay.Grains.Reconciliation;
 using KlmSocialPay.Silo.Storage;
 using MoneyAmount = KlmSocialPay.Grains.Money.Money;
 
@@ -9,8 +10,9 @@ namespace KlmSocialPay.Micro;
 
 /// <summary>
 /// Grain state through <see cref="JsonGrainStorageSerializer"/>, the work behind every grain storage write
-/// and read: a paid order, and an agent's notification list at its cap of 1,000 entries, which every
-/// notification to that agent rewrites whole.
+/// and read: a paid order; an agent's notification list at its cap of 1,000 entries, which every
+/// notification to that agent rewrites whole; and a day's order index with 10,000 orders, which every
+/// new order of that day rewrites whole.
 /// </summary>
 [MemoryDiagnoser]
 public class GrainStateBenchmarks
@@ -20,6 +22,7 @@ public class GrainStateBenchmarks
     private AgentState agent = null!;
     private BinaryData orderJson = null!;
     private BinaryData agentJson = null!;
+    private OrderIndexState orderIndex = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -28,6 +31,7 @@ public class GrainStateBenchmarks
         agent = FullAgent();
         orderJson = serializer.Serialize(order);
         agentJson = serializer.Serialize(agent);
+        orderIndex = new OrderIndexState { OrderIds = [.. Enumerable.Range(0, 10_000).Select(_ => $"ord_{Guid.NewGuid():N}")] };
     }
 
     [Benchmark]
@@ -41,6 +45,15 @@ public class GrainStateBenchmarks
 
     [Benchmark]
     public AgentState? DeserializeAgentWith1000Notifications() => serializer.Deserialize<AgentState>(agentJson);
+
+    /// <summary>What <c>OrderIndexGrain.Add</c> does for the 10,001st order of a day before its write: a linear search, then the whole list serialized.</summary>
+    [Benchmark]
+    public BinaryData AddToOrderIndexWith10000Orders()
+    {
+        var orderId = "ord_0000000000000000000000000000ffff";
+        _ = orderIndex.OrderIds.Contains(orderId);
+        return serializer.Serialize(orderIndex);
+    }
 
     public int PaidOrderBytes => orderJson.ToMemory().Length;
 
