@@ -139,8 +139,9 @@ public static class LoadRunner
 
 /// <summary>
 /// A finished run: its wall time including the drain, the time until the last start, the calls started,
-/// the starts that had to wait for a free slot, whether every call finished within the drain limit, and
-/// the calls that threw (a bug in the driver or a response it could not read) with the first exception.
+/// and the starts that had to wait for a free slot. It also records whether every call finished within the
+/// drain limit, and the calls that threw with the first exception. A throw is a driver bug or a response
+/// the driver could not read.
 /// </summary>
 public sealed record RunWindow(
     TimeSpan Elapsed, TimeSpan StartPhase, long Started, long LateStarts, bool Drained, long Exceptions, string? FirstException)

@@ -75,8 +75,10 @@ public sealed record StorageActivity(IReadOnlyList<StatementCounters> Statements
 
     public long GrainStateReads => Sum("SELECT PayloadBinary", counters => counters.Calls);
 
+    /// <summary>Reminder rows inserted, updated or deleted. The delete query starts with a WITH clause, so it is matched anywhere.</summary>
     public long ReminderWrites =>
-        Sum("INSERT INTO OrleansRemindersTable", counters => counters.Rows) + Sum("DELETE FROM OrleansRemindersTable", counters => counters.Rows);
+        Sum("INSERT INTO OrleansRemindersTable", counters => counters.Rows)
+        + Statements.Where(counters => counters.Query.Contains("DELETE FROM OrleansRemindersTable", StringComparison.OrdinalIgnoreCase)).Sum(counters => counters.Rows);
 
     public long Calls => Statements.Sum(counters => counters.Calls);
 
