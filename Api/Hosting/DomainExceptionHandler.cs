@@ -59,7 +59,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
         Grains.Payments.RefundNotAllowedException e => (StatusCodes.Status409Conflict, "Refund not allowed", e.Message, new() { ["orderId"] = e.OrderId }),
         PaymentProviderException e => (StatusCodes.Status502BadGateway, "Payment provider failed", e.Message, new() { ["code"] = e.Code }),
         BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, new()),
-        InconsistentStateException or OrleansException or TimeoutException or SiloUnavailableException =>
+        InconsistentStateException or OrleansException or TimeoutException or SiloUnavailableException or System.Data.Common.DbException =>
             (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
                 "The request could not be stored right now; retry it.", new()),
         _ => (null, "", "", new()),

@@ -55,7 +55,25 @@ public sealed partial class OrderGrain(
         OrderStateMachine.Next(OrderId, State.Status, OrderTrigger.SendLink);
         if (State.PendingDelivery is { } inProgress)
         {
-            throw new LinkDeliveryInProgressException(OrderId, inProgress.MessageId);
+            // The outbox may have finished (or never received the message, if the hand-off was lost in a
+            // crash) without the order hearing of it: settle the pending delivery from the outbox first.
+            var known = await GrainFactory.GetGrain<IOutboundMessageGrain>(inProgress.MessageId).GetReport();
+            switch (known?.Status)
+            {
+                case OutboundStatus.Pending:
+                    throw new LinkDeliveryInProgressException(OrderId, inProgress.MessageId);
+                case OutboundStatus.Sent:
+                    ApplyDelivered(inProgress.MessageId, inProgress.RequestedBy);
+                    await order.WriteStateAsync();
+                    throw new IllegalOrderTransitionException(OrderId, State.Status, OrderTrigger.SendLink);
+                case OutboundStatus.Failed:
+                    ApplyDeliveryFailed(known.LastFailure!, inProgress.RequestedBy);
+                    break;
+                default:
+                    logger.LogWarning("Order {OrderId} clears pending message {MessageId}, which the outbox never stored", OrderId, inProgress.MessageId);
+                    State.PendingDelivery = null;
+                    break;
+            }
         }
 
         var channel = State.Conversation!.Channel;
