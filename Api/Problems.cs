@@ -1,6 +1,6 @@
 namespace KlmSocialPay.Api;
 
-/// <summary>Problem details (RFC 9457, <c>application/problem+json</c>) the routes answer with.</summary>
+/// <summary>Problem details (RFC 9457, <c>application/problem+json</c>) the routes return.</summary>
 internal static class Problems
 {
     public static ProblemHttpResult NotFound(string detail) =>

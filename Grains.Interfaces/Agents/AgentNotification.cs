@@ -1,6 +1,6 @@
 namespace KlmSocialPay.Grains.Agents;
 
-/// <summary>What an agent is told about. The API writes these in kebab case (<c>payment-received</c>).</summary>
+/// <summary>The kind of event an agent is notified of. The API writes these in kebab case (<c>payment-received</c>).</summary>
 public enum NotificationType
 {
     PaymentReceived,

@@ -51,7 +51,7 @@ public sealed record ConversationMessage(
     [property: Id(8)] string? DeliveryError = null,
     [property: Id(9)] bool TextErased = false);
 
-/// <summary>What an agent sees of a conversation.</summary>
+/// <summary>The view of a conversation the agent API returns.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ConversationSnapshot(
     [property: Id(0)] ConversationKey Key,

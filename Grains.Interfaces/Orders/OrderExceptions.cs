@@ -1,6 +1,6 @@
 namespace KlmSocialPay.Grains.Orders;
 
-/// <summary>Raised when a trigger is not allowed in the order's current status. The API answers 409.</summary>
+/// <summary>Raised when a trigger is not allowed in the order's current status. The API returns 409.</summary>
 [GenerateSerializer]
 public sealed class IllegalOrderTransitionException : Exception
 {
@@ -60,11 +60,11 @@ public sealed class PaymentLinkDeliveryException : Exception
 
     [Id(3)] public bool Retryable { get; init; }
 
-    /// <summary>The platform rule that stopped the message (the API answers 409 then), or null for a technical failure (502).</summary>
+    /// <summary>The platform rule that stopped the message (the API returns 409 then), or null for a technical failure (502).</summary>
     [Id(4)] public string? Rule { get; init; }
 }
 
-/// <summary>Raised when an agent asks for a link while the previous one is still being delivered. The API answers 409.</summary>
+/// <summary>Raised when an agent requests a link while the previous one is still being delivered. The API returns 409.</summary>
 [GenerateSerializer]
 public sealed class LinkDeliveryInProgressException : Exception
 {

@@ -18,7 +18,7 @@ public sealed record LineItem(
     [property: Id(1)] string Description,
     [property: Id(2)] long Amount);
 
-/// <summary>An order as an agent asks for it. <see cref="Language"/> is a two-letter code or null.</summary>
+/// <summary>An order as an agent requests it. <see cref="Language"/> is a two-letter code or null.</summary>
 [GenerateSerializer, Immutable]
 public sealed record NewOrder(
     [property: Id(0)] string BookingReference,

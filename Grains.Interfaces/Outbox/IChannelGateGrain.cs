@@ -25,13 +25,13 @@ public sealed record ChannelGateStatus(
 public sealed record QuotaUse([property: Id(0)] TimeSpan Window, [property: Id(1)] int Limit, [property: Id(2)] int Used);
 
 /// <summary>
-/// One channel's send gate, keyed by channel name. It pauses the whole channel after a rate-limit answer,
+/// One channel's send gate, keyed by channel name. It pauses the whole channel after a rate-limit response,
 /// and counts sends against the channel's quotas (X allows one account 200 DMs per 15 minutes and 1,000 per
 /// 24 hours, shared by every agent).
 /// </summary>
 public interface IChannelGateGrain : IGrainWithStringKey
 {
-    /// <summary>Takes one send from the quotas, or says when to try again.</summary>
+    /// <summary>Takes one send from the quotas, or returns when to try again.</summary>
     Task<GateDecision> TryAcquire();
 
     /// <summary>Pauses the channel until <paramref name="until"/> (a later pause wins).</summary>

@@ -59,7 +59,7 @@ public interface IOutboundMessageGrain : IGrainWithStringKey
 
     /// <summary>
     /// Marks the message sent because the platform echoed it back (Messenger's <c>message_echoes</c> carry the
-    /// product's message id as metadata). This settles a send whose answer was lost, so it is not sent again.
+    /// product's message id as metadata). This settles a send whose response was lost, so it is not sent again.
     /// </summary>
     Task ConfirmByEcho(string platformMessageId);
 

@@ -6,7 +6,7 @@ public enum PaymentEventKind
     /// <summary>A refund was created (<c>refund.created</c>), usually pending.</summary>
     RefundCreated,
 
-    /// <summary>A refund changed status (<c>refund.updated</c>); <see cref="PaymentEvent.Status"/> says to what.</summary>
+    /// <summary>A refund changed status (<c>refund.updated</c>); <see cref="PaymentEvent.Status"/> is the new status.</summary>
     RefundUpdated,
 
     /// <summary>A refund failed (<c>refund.failed</c>); the money went back to the merchant's balance.</summary>

@@ -33,7 +33,7 @@ public sealed partial class OrderGrain
                 timeout.Token);
         }
 
-        // The status stays pending here even when the provider answered "succeeded": its refund events decide.
+        // The status stays pending here even when the provider returned "succeeded", because its refund events decide.
         if (State.Refunds.All(r => r.RefundId != refund.Id))
         {
             State.Refunds.Add(new RefundRecord(refund.Id, amount, "pending", agentId, clock.GetUtcNow(), null));

@@ -173,7 +173,7 @@ public sealed class OutboundMessageGrain(
                 var pause = ex.RetryAfter ?? outboxOptions.Value.BaseDelay;
                 await gate.Pause(now + pause, $"rate limited ({ex.Code})");
                 RecordAttempt(LinkDeliveryOutcome.RateLimited);
-                // A rate-limit response says nothing about this message, so it does not use up an attempt.
+                // A rate-limit response is not about this message, so it does not use up an attempt.
                 State.Attempts--;
                 await Schedule(pause, failure);
                 return;

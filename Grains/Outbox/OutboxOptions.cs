@@ -7,7 +7,7 @@ public sealed class OutboxOptions
 {
     public const string SectionName = "Outbox";
 
-    /// <summary>Attempts per message, the first one included, before the message fails and the agent is told.</summary>
+    /// <summary>Attempts per message, the first one included, before the message fails and the agent is notified.</summary>
     public int MaxAttempts { get; set; } = 6;
 
     /// <summary>Delay before the second attempt; each later one doubles it, up to <see cref="MaxDelay"/>.</summary>
@@ -19,7 +19,7 @@ public sealed class OutboxOptions
     public double JitterFraction { get; set; } = 0.2;
 
     /// <summary>
-    /// How long to wait after a send with no answer before sending again, so that the platform's echo can
+    /// How long to wait after a send with no response before sending again, so that the platform's echo can
     /// confirm the message first.
     /// </summary>
     public TimeSpan UnknownOutcomeWait { get; set; } = TimeSpan.FromSeconds(30);

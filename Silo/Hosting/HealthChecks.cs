@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace KlmSocialPay.Silo.Hosting;
 
-/// <summary>Ready when the cluster answers a management call and lists at least one active silo.</summary>
+/// <summary>Ready when the cluster responds to a management call and lists at least one active silo.</summary>
 public sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -20,6 +20,6 @@ public sealed class MessengerOptions
     /// <summary>The Page access token used to send messages.</summary>
     public string PageAccessToken { get; set; } = "";
 
-    /// <summary>How long sending pauses after a rate-limit answer (code 613) that names no time.</summary>
+    /// <summary>How long sending pauses after a rate-limit response (code 613) that names no time.</summary>
     public TimeSpan RateLimitPause { get; set; } = TimeSpan.FromSeconds(60);
 }

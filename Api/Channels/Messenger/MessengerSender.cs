@@ -84,8 +84,8 @@ public sealed class MessengerSender(
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            logger.LogWarning("Messenger Send API gave no answer for message {MessageId}: {ErrorType}", message.MessageId, ex.GetType().Name);
-            throw new ChannelSendException("no-answer", "The Messenger Send API did not answer; the message may have been sent.", SendFailureKind.Unknown);
+            logger.LogWarning("Messenger Send API did not respond for message {MessageId}: {ErrorType}", message.MessageId, ex.GetType().Name);
+            throw new ChannelSendException("no-answer", "The Messenger Send API did not respond, so the message may have been sent.", SendFailureKind.Unknown);
         }
 
         using (response)
@@ -120,7 +120,7 @@ public sealed class MessengerSender(
     /// <summary>
     /// Maps a Graph API error to a send failure. Codes from Meta's Messenger error reference: 10 with
     /// subcode 2018278 is outside the messaging window, 551 the person is unavailable, 613 a rate limit,
-    /// 1 and 2 temporary errors, 100 an invalid parameter (also answered for retired message tags).
+    /// 1 and 2 temporary errors, 100 an invalid parameter (also returned for retired message tags).
     /// </summary>
     internal static ChannelSendException ToSendException(HttpStatusCode status, TimeSpan? retryAfter, GraphError? error)
     {
